@@ -1,0 +1,30 @@
+"""AWS Batch service jobs for moto.
+
+Importing this package registers the service-job operations with moto's batch
+service, so ``@mock_aws`` and moto's server answer them.
+"""
+
+from __future__ import annotations
+
+from ._moto import IncompatibleMotoError, register
+from .backend import ServiceJobBackend, service_job_backends
+from .models import ServiceEnvironment, ServiceJob, ServiceJobStatus, ServiceQueue
+from .seeding import add_service_job, set_service_job_status
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "IncompatibleMotoError",
+    "ServiceEnvironment",
+    "ServiceJob",
+    "ServiceJobBackend",
+    "ServiceJobStatus",
+    "ServiceQueue",
+    "__version__",
+    "add_service_job",
+    "register",
+    "service_job_backends",
+    "set_service_job_status",
+]
+
+register()

@@ -1,0 +1,709 @@
+"""The service-job store: one ``ServiceJobBackend`` per account and region.
+
+``service_job_backends[account_id][region_name]`` is a moto ``BackendDict`` for
+the "batch" service, so ``mock_aws`` and ``/moto-api/reset`` wipe it like every
+moto backend. Look the backend up each time; never keep one across tests.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import itertools
+import json
+from bisect import bisect_left
+from collections.abc import Iterator
+from typing import Any, Callable
+
+from moto.batch.models import batch_backends
+from moto.core.base_backend import BackendDict, BaseBackend
+from moto.moto_api import state_manager
+from moto.moto_api._internal.managed_state_model import ManagedState
+
+from . import validation as check
+from .exceptions import ClientException, invalid_value, missing, not_one_of
+from .models import (
+    SAGEMAKER_TRAINING,
+    SERVICE_JOB_MODEL,
+    TERMINAL,
+    JobKey,
+    ServiceEnvironment,
+    ServiceJob,
+    ServiceJobStatus,
+    ServiceQueue,
+    now_ms,
+)
+
+ALREADY_EXISTS = "Object already exists"
+DEFAULT_PAGE = 100
+STATUSES = ServiceJobStatus.values()
+RUNNING = ServiceJobStatus.RUNNING.value
+# Filters that select jobs of every status (jobStatus is ignored with them) ...
+ANY_STATUS_FILTERS = ("JOB_NAME", "BEFORE_CREATED_AT", "AFTER_CREATED_AT")
+# ... and filters that combine with jobStatus.
+STATUS_FILTERS = ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME")
+LEGACY_FILTERS = ("JOB_STATUS",)
+FILTER_NAMES = ANY_STATUS_FILTERS + STATUS_FILTERS + LEGACY_FILTERS
+
+
+def _queue_not_found(identifier: str) -> ClientException:
+    return ClientException(f"JobQueue {identifier} not found.")
+
+
+def _job_not_found(identifier: str) -> ClientException:
+    return ClientException(f"Job {identifier} not found")
+
+
+def _environment_not_found(identifier: str) -> ClientException:
+    return ClientException(f"Service environment {identifier} does not exist")
+
+
+class _JobQuery:
+    """What one ListServiceJobs request selects, checked; ``fingerprint`` names it in tokens."""
+
+    def __init__(
+        self, queue: ServiceQueue | None, job_status: str | None, filters: list[Any] | None
+    ):
+        self.status: str | None = job_status
+        self.predicate: Callable[[ServiceJob], bool] | None = None
+        self.created_after: int | None = None  # keys with created_at > this
+        self.created_before: int | None = None  # keys with created_at < this
+        name, value = _one_filter(filters)
+        if name is None:
+            self.status = job_status or RUNNING
+        elif name in ANY_STATUS_FILTERS:
+            self.status = None
+            if name == "JOB_NAME":
+                self.predicate = _name_matcher(value)
+            elif name == "BEFORE_CREATED_AT":
+                self.created_before = _epoch_ms(name, value)
+            else:
+                self.created_after = _epoch_ms(name, value)
+        elif name == "JOB_STATUS":
+            if value not in STATUSES:
+                raise not_one_of("filters.values", value, STATUSES)
+            self.status = value
+        else:
+            attribute = "share_identifier" if name == "SHARE_IDENTIFIER" else "quota_share_name"
+            self.predicate = lambda job: getattr(job, attribute) == value
+        self.fingerprint = hashlib.sha256(
+            json.dumps([queue.arn if queue else None, job_status, name, value]).encode()
+        ).hexdigest()[:16]
+
+    def keys(self, queue: ServiceQueue, before: JobKey | None) -> tuple[list[JobKey], int, int]:
+        """The key list to walk and the index range ``[lo, hi)`` of candidates."""
+        keys = queue.keys(self.status)
+        hi = len(keys) if before is None else bisect_left(keys, before)
+        if self.created_before is not None:
+            hi = min(hi, bisect_left(keys, (self.created_before, 0)))
+        lo = 0
+        if self.created_after is not None:
+            lo = bisect_left(keys, (self.created_after + 1, 0))
+        return keys, lo, hi
+
+
+def _one_filter(filters: list[Any] | None) -> tuple[str | None, str | None]:
+    if not filters:
+        return None, None
+    if len(filters) > 1:
+        raise ClientException("Only one filter key-value pair can be specified.")
+    entry = filters[0]
+    if not isinstance(entry, dict):
+        raise ClientException("filters[0] must be an object with a name and values")
+    name, values = entry.get("name"), entry.get("values")
+    if not isinstance(name, str) or not name:
+        raise missing("filters[0].name")
+    if name not in FILTER_NAMES:
+        raise not_one_of("filters[0].name", name, FILTER_NAMES[:-1])
+    if not isinstance(values, list) or not values:
+        raise ClientException(f"Filter {name} must have exactly one value.")
+    if len(values) > 1:
+        raise ClientException("Filter cannot take more than one value.")
+    value = values[0]
+    if not isinstance(value, str) or not value:
+        raise invalid_value(f"filters[0].values ({name})", value, "it must be a non-empty string")
+    return name, value
+
+
+def _name_matcher(pattern: str) -> Callable[[ServiceJob], bool]:
+    wanted = pattern.lower()
+    if wanted.endswith("*"):
+        prefix = wanted[:-1]
+        return lambda job: job.job_name.lower().startswith(prefix)
+    return lambda job: job.job_name.lower() == wanted
+
+
+def _epoch_ms(name: str, value: str) -> int:
+    if not value.isdigit():
+        raise invalid_value(
+            f"filters[0].values ({name})", value, "it must be a time in epoch milliseconds"
+        )
+    return int(value)
+
+
+def _encode_token(key: JobKey, fingerprint: str) -> str:
+    raw = json.dumps([key[0], key[1], fingerprint], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def _decode_token(token: str, fingerprint: str) -> JobKey:
+    try:
+        created_at, seq, issued_for = json.loads(base64.urlsafe_b64decode(token.encode()))
+        if not (isinstance(created_at, int) and isinstance(seq, int)):
+            raise ValueError(token)
+    except (ValueError, TypeError, binascii.Error):
+        raise ClientException(f"Invalid nextToken: {token}") from None
+    if issued_for != fingerprint:
+        raise ClientException(
+            "Invalid nextToken: it was issued for a different request "
+            "(another job queue, status or filter)"
+        )
+    return created_at, seq
+
+
+class ServiceJobBackend(BaseBackend):
+    """Service environments, SAGEMAKER_TRAINING queues and service jobs of one account/region."""
+
+    def __init__(self, region_name: str, account_id: str):
+        super().__init__(region_name, account_id)
+        self.environments: dict[str, ServiceEnvironment] = {}
+        self.queues: dict[str, ServiceQueue] = {}
+        self.jobs: dict[str, ServiceJob] = {}
+        self._client_tokens: dict[str, tuple[str, ServiceJob]] = {}
+        # Managed (submitted, not seeded) jobs that are not finished yet.
+        self._active: dict[str, ServiceJob] = {}
+        # Active jobs advanced since the last settle (enough under manual progression).
+        self._ticked: dict[str, ServiceJob] = {}
+        self._seq = itertools.count(1)
+
+    @property
+    def _arn_prefix(self) -> str:
+        return f"arn:{self.partition}:batch:{self.region_name}:{self.account_id}:"
+
+    def _container_queue_exists(self, identifier: str) -> bool:
+        return batch_backends[self.account_id][self.region_name].get_job_queue(identifier) is not None
+
+    # -- service environments ---------------------------------------------------------
+    def get_environment(self, identifier: str) -> ServiceEnvironment:
+        """Resolve a service environment by name or ARN."""
+        env = self._find(self.environments, identifier, "service-environment/")
+        if env is None:
+            raise _environment_not_found(identifier)
+        return env
+
+    def _find(self, store: dict[str, Any], identifier: str, kind: str) -> Any:
+        if identifier.startswith("arn:"):
+            prefix = self._arn_prefix + kind
+            if not identifier.startswith(prefix):
+                return None
+            identifier = identifier[len(prefix) :]
+        return store.get(identifier)
+
+    def create_service_environment(
+        self,
+        name: str | None,
+        service_environment_type: str | None,
+        state: str | None,
+        capacity_limits: list[Any] | None,
+        tags: dict[str, str] | None,
+    ) -> ServiceEnvironment:
+        name = check.name("serviceEnvironmentName", name)
+        if not service_environment_type:
+            raise missing("serviceEnvironmentType")
+        if service_environment_type != SAGEMAKER_TRAINING:
+            raise not_one_of("serviceEnvironmentType", service_environment_type, [SAGEMAKER_TRAINING])
+        env = ServiceEnvironment(
+            name,
+            self.account_id,
+            self.region_name,
+            self.partition,
+            next(self._seq),
+            check.state(state),
+            check.capacity_limits(capacity_limits),
+            check.tags(tags),
+        )
+        if name in self.environments:
+            raise ClientException(ALREADY_EXISTS)
+        self.environments[name] = env
+        return env
+
+    def describe_service_environments(
+        self, identifiers: list[str] | None, max_results: int | None, next_token: str | None
+    ) -> tuple[list[ServiceEnvironment], str | None]:
+        limit = self._page_size(max_results)
+        wanted = None
+        if identifiers:
+            wanted = {env.name for env in map(self._maybe_environment, identifiers) if env}
+        fingerprint = hashlib.sha256(
+            json.dumps(sorted(wanted) if wanted is not None else None).encode()
+        ).hexdigest()[:16]
+        after = _decode_token(next_token, fingerprint)[1] if next_token else 0
+        envs = [
+            env
+            for env in self.environments.values()
+            if env.seq > after and (wanted is None or env.name in wanted)
+        ]
+        if len(envs) > limit:
+            return envs[:limit], _encode_token((0, envs[limit - 1].seq), fingerprint)
+        return envs, None
+
+    def _maybe_environment(self, identifier: str) -> ServiceEnvironment | None:
+        return self._find(self.environments, identifier, "service-environment/")  # type: ignore[no-any-return]
+
+    def update_service_environment(
+        self, identifier: str | None, state: str | None, capacity_limits: list[Any] | None
+    ) -> ServiceEnvironment:
+        if not identifier:
+            raise missing("serviceEnvironment")
+        env = self.get_environment(identifier)
+        new_state = check.state(state, default=env.state)
+        new_limits = env.capacity_limits
+        if capacity_limits is not None:
+            new_limits = check.capacity_limits(capacity_limits)
+        env.state, env.capacity_limits = new_state, new_limits
+        return env
+
+    def delete_service_environment(self, identifier: str | None) -> None:
+        if not identifier:
+            raise missing("serviceEnvironment")
+        env = self.get_environment(identifier)
+        if env.state != "DISABLED":
+            raise ClientException(
+                f"Service environment {env.name} must be DISABLED before it can be deleted"
+            )
+        users = [q.name for q in self.queues.values() if any(e is env for _, e in q.environment_order)]
+        if users:
+            raise ClientException(
+                f"Service environment {env.name} is still used by job queue(s) {', '.join(users)}; "
+                "remove it from their serviceEnvironmentOrder first"
+            )
+        del self.environments[env.name]
+
+    # -- SAGEMAKER_TRAINING job queues ------------------------------------------------
+    def find_queue(self, identifier: str) -> ServiceQueue | None:
+        """The SAGEMAKER_TRAINING queue with this name or ARN, if there is one."""
+        return self._find(self.queues, identifier, "job-queue/")  # type: ignore[no-any-return]
+
+    def get_queue(self, identifier: str) -> ServiceQueue:
+        queue = self.find_queue(identifier)
+        if queue is None:
+            raise _queue_not_found(identifier)
+        return queue
+
+    def _environment_order(self, order: list[Any] | None) -> list[tuple[int, ServiceEnvironment]]:
+        if not order:
+            raise ClientException(
+                "serviceEnvironmentOrder must list at least one service environment "
+                "for a SAGEMAKER_TRAINING job queue"
+            )
+        resolved: list[tuple[int, ServiceEnvironment]] = []
+        for i, entry in enumerate(order):
+            member = f"serviceEnvironmentOrder[{i}]"
+            if not isinstance(entry, dict):
+                raise ClientException(f"{member} must be an object with order and serviceEnvironment")
+            position, identifier = entry.get("order"), entry.get("serviceEnvironment")
+            if position is None:
+                raise missing(f"{member}.order")
+            if not isinstance(position, int) or isinstance(position, bool):
+                raise invalid_value(f"{member}.order", position, "it must be an integer")
+            if not isinstance(identifier, str) or not identifier:
+                raise missing(f"{member}.serviceEnvironment")
+            env = self.get_environment(identifier)
+            if env.status != "VALID":
+                raise ClientException(f"Service environment {env.name} is not VALID")
+            if any(position == p for p, _ in resolved):
+                raise invalid_value(f"{member}.order", position, "each order value must be unique")
+            if any(env is e for _, e in resolved):
+                raise invalid_value(f"{member}.serviceEnvironment", identifier, "listed twice")
+            resolved.append((position, env))
+        return sorted(resolved, key=lambda pair: pair[0])
+
+    def _scheduling_policy(self, arn: str | None) -> str | None:
+        if arn is None:
+            return None
+        policies = batch_backends[self.account_id][self.region_name].describe_scheduling_policies(
+            [arn]
+        )
+        if not policies:
+            raise ClientException(f"Scheduling policy {arn} does not exist")
+        return arn
+
+    def create_job_queue(
+        self,
+        name: str | None,
+        priority: int | None,
+        state: str | None,
+        service_environment_order: list[Any] | None,
+        compute_environment_order: list[Any] | None,
+        scheduling_policy_arn: str | None,
+        time_limit_actions: list[Any] | None,
+        tags: dict[str, str] | None,
+    ) -> ServiceQueue:
+        name = check.name("jobQueueName", name)
+        if priority is None:
+            raise missing("priority")
+        check.int_range("priority", priority, 0, 1000)
+        if compute_environment_order:
+            raise ClientException(
+                "A SAGEMAKER_TRAINING job queue takes serviceEnvironmentOrder, "
+                "not computeEnvironmentOrder"
+            )
+        queue = ServiceQueue(
+            name,
+            self.account_id,
+            self.region_name,
+            self.partition,
+            priority,
+            check.state(state),
+            self._environment_order(service_environment_order),
+            self._scheduling_policy(scheduling_policy_arn),
+            check.time_limit_actions(time_limit_actions),
+            check.tags(tags),
+        )
+        if name in self.queues or self._container_queue_exists(name):
+            raise ClientException(ALREADY_EXISTS)
+        self.queues[name] = queue
+        return queue
+
+    def describe_job_queues(self, identifiers: list[str] | None) -> list[ServiceQueue]:
+        if not identifiers:
+            return list(self.queues.values())
+        wanted = {q.name for q in map(self.find_queue, identifiers) if q is not None}
+        return [q for q in self.queues.values() if q.name in wanted]
+
+    def update_job_queue(
+        self,
+        identifier: str,
+        priority: int | None,
+        state: str | None,
+        service_environment_order: list[Any] | None,
+        compute_environment_order: list[Any] | None,
+        scheduling_policy_arn: str | None,
+        time_limit_actions: list[Any] | None,
+    ) -> ServiceQueue:
+        queue = self.get_queue(identifier)
+        if compute_environment_order:
+            raise ClientException(
+                f"Job queue {queue.name} is of type SAGEMAKER_TRAINING and cannot take "
+                "computeEnvironmentOrder"
+            )
+        changes: dict[str, Any] = {"state": check.state(state, default=queue.state)}
+        if priority is not None:
+            changes["priority"] = check.int_range("priority", priority, 0, 1000)
+        if service_environment_order is not None:
+            changes["environment_order"] = self._environment_order(service_environment_order)
+        if scheduling_policy_arn is not None:
+            if queue.scheduling_policy_arn is None:
+                raise ClientException(
+                    f"Job queue {queue.name} has no scheduling policy; "
+                    "a FIFO job queue cannot be given one"
+                )
+            changes["scheduling_policy_arn"] = self._scheduling_policy(scheduling_policy_arn)
+        if time_limit_actions is not None:
+            changes["time_limit_actions"] = check.time_limit_actions(time_limit_actions)
+        for attribute, value in changes.items():
+            setattr(queue, attribute, value)
+        return queue
+
+    def delete_job_queue(self, identifier: str) -> None:
+        queue = self.get_queue(identifier)
+        if queue.state != "DISABLED":
+            raise ClientException(
+                f"Job queue {queue.name} must be DISABLED before it can be deleted"
+            )
+        at = now_ms()
+        for job in list(queue.jobs.values()):
+            if not job.is_terminal:
+                self._move(job, ServiceJobStatus.FAILED.value, at, "Job queue deleted")
+        del self.queues[queue.name]
+
+    # -- service jobs -----------------------------------------------------------------
+    def submit_service_job(
+        self,
+        *,
+        job_name: str | None,
+        job_queue: str | None,
+        service_job_type: str | None,
+        service_request_payload: str | None,
+        retry_strategy: dict[str, Any] | None = None,
+        scheduling_priority: int | None = None,
+        share_identifier: str | None = None,
+        quota_share_name: str | None = None,
+        preemption_configuration: dict[str, Any] | None = None,
+        timeout_config: dict[str, Any] | None = None,
+        tags: dict[str, str] | None = None,
+        client_token: str | None = None,
+    ) -> ServiceJob:
+        request = dict(locals())
+        del request["self"], request["client_token"]
+        job_name = check.name("jobName", job_name)
+        if not job_queue:
+            raise missing("jobQueue")
+        if not service_job_type:
+            raise missing("serviceJobType")
+        if service_job_type != SAGEMAKER_TRAINING:
+            raise not_one_of("serviceJobType", service_job_type, [SAGEMAKER_TRAINING])
+        if not service_request_payload:
+            raise missing("serviceRequestPayload")
+        if client_token is not None and not 1 <= len(client_token) <= 64:
+            raise invalid_value("clientToken", client_token, "it must be 1-64 characters long")
+        options = {
+            "retry_strategy": check.retry_strategy(retry_strategy),
+            "scheduling_priority": check.int_range("schedulingPriority", scheduling_priority, 0, 9999),
+            "preemption_configuration": check.preemption_configuration(preemption_configuration),
+            "timeout_config": check.timeout_config(timeout_config),
+            "tags": check.tags(tags),
+        }
+        queue = self._submittable_queue(job_queue)
+        self._check_shares(queue, share_identifier, quota_share_name)
+        if client_token is not None:
+            fingerprint = hashlib.sha256(
+                json.dumps(request, sort_keys=True, default=str).encode()
+            ).hexdigest()
+            known = self._client_tokens.get(client_token)
+            if known is not None:
+                if known[0] != fingerprint:
+                    raise ClientException(
+                        f"clientToken {client_token} was already used for a different request"
+                    )
+                return known[1]
+        job = self._store_job(
+            queue,
+            job_name,
+            service_request_payload,
+            share_identifier=share_identifier,
+            quota_share_name=quota_share_name,
+            progress=self._new_progress(ServiceJobStatus.SUBMITTED.value),
+            **options,
+        )
+        if client_token is not None:
+            self._client_tokens[client_token] = (fingerprint, job)
+        return job
+
+    def _submittable_queue(self, identifier: str) -> ServiceQueue:
+        queue = self.find_queue(identifier)
+        if queue is None:
+            if self._container_queue_exists(identifier):
+                raise ClientException(
+                    f"Job queue {identifier} is not of type SAGEMAKER_TRAINING; "
+                    "service jobs can only be submitted to SAGEMAKER_TRAINING job queues"
+                )
+            raise _queue_not_found(identifier)
+        if queue.state != "ENABLED":
+            raise ClientException(f"Job queue {queue.name} is DISABLED and accepts no new jobs")
+        return queue
+
+    def _check_shares(
+        self, queue: ServiceQueue, share_identifier: str | None, quota_share_name: str | None
+    ) -> None:
+        fair_share = queue.scheduling_policy_arn is not None
+        if fair_share and not share_identifier:
+            raise ClientException(
+                f"shareIdentifier must be provided: job queue {queue.name} has a fair-share "
+                "scheduling policy"
+            )
+        if share_identifier and not fair_share:
+            raise ClientException(
+                f"shareIdentifier cannot be used: job queue {queue.name} has no fair-share "
+                "scheduling policy"
+            )
+        if quota_share_name:
+            raise ClientException(
+                f"quotaShareName cannot be used: job queue {queue.name} has no quota-share policy"
+            )
+
+    def _new_progress(self, status: str) -> ManagedState:
+        progress = ManagedState(SERVICE_JOB_MODEL, ServiceJobStatus.status_transitions())
+        progress.status = status
+        return progress
+
+    def _store_job(
+        self,
+        queue: ServiceQueue,
+        job_name: str,
+        payload: str,
+        created_at: int | None = None,
+        **fields: Any,
+    ) -> ServiceJob:
+        job = ServiceJob(
+            job_name=job_name,
+            queue=queue,
+            account_id=self.account_id,
+            region_name=self.region_name,
+            partition=self.partition,
+            seq=next(self._seq),
+            created_at=now_ms() if created_at is None else created_at,
+            service_job_type=SAGEMAKER_TRAINING,
+            service_request_payload=payload,
+            **fields,
+        )
+        self.jobs[job.job_id] = job
+        queue.add_job(job)
+        if job.progress is not None and not job.is_terminal:
+            self._active[job.job_id] = job
+        return job
+
+    def get_job(self, identifier: str | None) -> ServiceJob:
+        """Resolve a service job by ID or by service-job ARN."""
+        if not identifier:
+            raise missing("jobId")
+        job_id = identifier
+        if identifier.startswith("arn:"):
+            prefix = self._arn_prefix + "service-job/"
+            job_id = identifier[len(prefix) :] if identifier.startswith(prefix) else ""
+        job = self.jobs.get(job_id)
+        if job is None:
+            raise _job_not_found(identifier)
+        return job
+
+    def describe_service_job(self, identifier: str | None) -> ServiceJob:
+        job = self.get_job(identifier)
+        self._settle()
+        self._tick(job)
+        return job
+
+    def list_service_jobs(
+        self,
+        job_queue: str | None,
+        job_status: str | None,
+        filters: list[Any] | None,
+        max_results: int | None,
+        next_token: str | None,
+    ) -> tuple[list[ServiceJob], str | None]:
+        """One page of a queue's jobs, newest first, and the token of the next page."""
+        limit = self._page_size(max_results)
+        if not job_queue:
+            raise missing("jobQueue")
+        if job_status is not None and job_status not in STATUSES:
+            raise not_one_of("jobStatus", job_status, STATUSES)
+        queue = self.find_queue(job_queue)
+        if queue is None and not self._container_queue_exists(job_queue):
+            raise _queue_not_found(job_queue)
+        query = _JobQuery(queue, job_status, filters)
+        before = _decode_token(next_token, query.fingerprint) if next_token else None
+        if queue is None:  # a container queue holds no service jobs
+            return [], None
+        self._settle()
+        page, more = self._page(queue, query, before, limit)
+        for job in page:
+            self._tick(job)
+        token = _encode_token(page[-1].key, query.fingerprint) if more else None
+        return page, token
+
+    @staticmethod
+    def _page(
+        queue: ServiceQueue, query: _JobQuery, before: JobKey | None, limit: int
+    ) -> tuple[list[ServiceJob], bool]:
+        keys, lo, hi = query.keys(queue, before)
+        jobs, predicate = queue.jobs, query.predicate
+        page: list[ServiceJob] = []
+        for i in range(hi - 1, lo - 1, -1):
+            job = jobs[keys[i]]
+            if predicate is None or predicate(job):
+                if len(page) == limit:
+                    return page, True
+                page.append(job)
+        return page, False
+
+    @staticmethod
+    def _page_size(max_results: int | None) -> int:
+        if max_results is None:
+            return DEFAULT_PAGE
+        check.int_range("maxResults", max_results, 1, 100)
+        return max_results
+
+    # -- status progression -------------------------------------------------------------
+    def _tick(self, job: ServiceJob) -> None:
+        """Count one look at an active job (manual progression moves after ``times`` looks)."""
+        if job.progress is not None and job.job_id in self._active:
+            job.progress.advance()
+            self._ticked[job.job_id] = job
+
+    def _settle(self) -> None:
+        """Let moto's state manager move every active job that is due to move."""
+        if not self._active:
+            return
+        manual = state_manager.get_transition(SERVICE_JOB_MODEL)["progression"] == "manual"
+        due = self._ticked if manual else self._active
+        if not due:
+            return
+        at = now_ms()
+        for job in list(due.values()):
+            progress = job.progress
+            if progress is None or job.is_terminal:
+                continue
+            target = progress.status
+            if target is not None and target != job.status:
+                for status in self._path(job.status, target):
+                    self._move(job, status, at)
+        if manual:
+            self._ticked = {k: j for k, j in self._ticked.items() if k in self._active}
+
+    @staticmethod
+    def _path(current: str, target: str) -> Iterator[str]:
+        path = ServiceJobStatus.progression()
+        start = path.index(current) if current in path else -1
+        yield from path[start + 1 : path.index(target) + 1]
+
+    def _move(self, job: ServiceJob, status: str, at: int, reason: str | None = None) -> None:
+        old = job.status
+        job.enter(status, at, reason)
+        job.queue.move_job(job, old)
+        if status in TERMINAL:
+            self._active.pop(job.job_id, None)
+            self._ticked.pop(job.job_id, None)
+        if job.progress is not None:
+            job.progress.status = status
+
+    # -- seeding (see moto_batch_service.seeding) -------------------------------------
+    def ensure_queue(self, identifier: str) -> ServiceQueue:
+        """The queue by name or ARN; a SAGEMAKER_TRAINING queue with its own environment if new."""
+        queue = self.find_queue(identifier)
+        if queue is not None:
+            return queue
+        name = identifier.rsplit("job-queue/", 1)[-1] if identifier.startswith("arn:") else identifier
+        if self._container_queue_exists(name):
+            raise ClientException(f"Job queue {name} is not of type SAGEMAKER_TRAINING")
+        env = self.environments.get(name) or self.create_service_environment(
+            name, SAGEMAKER_TRAINING, "ENABLED", [{"capacityUnit": "NUM_INSTANCES", "maxCapacity": 1000}], None
+        )
+        return self.create_job_queue(
+            name, 1, "ENABLED", [{"order": 1, "serviceEnvironment": env.arn}], None, None, None, None
+        )
+
+    def seed_job(
+        self, queue: ServiceQueue, job_name: str, created_at: int, payload: str, **fields: Any
+    ) -> ServiceJob:
+        return self._store_job(queue, job_name, payload, created_at=created_at, **fields)
+
+    def set_status(self, job: ServiceJob, status: str, reason: str | None, at: int) -> None:
+        """Put a job in ``status`` now, as a test says, with the timestamps AWS would set.
+
+        A job put in STARTING, RUNNING or SUCCEEDED without a training job is first
+        dispatched (``scheduledAt``, ``latestAttempt``); SUCCEEDED also gets ``startedAt``.
+        """
+        if status not in STATUSES:
+            raise not_one_of("status", status, STATUSES)
+        old = job.status
+        if status in (
+            ServiceJobStatus.STARTING.value,
+            ServiceJobStatus.RUNNING.value,
+            ServiceJobStatus.SUCCEEDED.value,
+        ):
+            if job.training_job_arn is None:
+                job.enter(ServiceJobStatus.SCHEDULED.value, at)
+            if status == ServiceJobStatus.SUCCEEDED.value and job.started_at is None:
+                job.enter(ServiceJobStatus.RUNNING.value, at)
+        job.enter(status, at, reason)
+        job.queue.move_job(job, old)
+        if job.progress is not None:
+            job.progress = self._new_progress(status)
+            self._ticked.pop(job.job_id, None)
+            if status in TERMINAL:
+                self._active.pop(job.job_id, None)
+            else:
+                self._active[job.job_id] = job
+
+
+service_job_backends: BackendDict[ServiceJobBackend] = BackendDict(ServiceJobBackend, "batch")

@@ -1,0 +1,388 @@
+"""Service environments, SAGEMAKER_TRAINING job queues and service jobs.
+
+Plain state and the JSON views AWS gives of it (``describe()``/``summary()``);
+no HTTP here. Timestamps are epoch milliseconds, as on the wire.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from bisect import bisect_left, insort
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from moto.core.common_models import BaseModel
+from moto.moto_api._internal import mock_random
+
+if TYPE_CHECKING:
+    from moto.moto_api._internal.managed_state_model import ManagedState
+
+SERVICE_JOB_MODEL = "batch::service_job"
+SAGEMAKER_TRAINING = "SAGEMAKER_TRAINING"
+TRAINING_JOB_NAME_LIMIT = 63
+COMPLETED_REASON = "Received status from SageMaker: Training job completed"
+QUEUE_HEALTHY = "JobQueue Healthy"
+
+
+class ServiceJobStatus(str, Enum):
+    """The statuses a service job can have (PENDING exists in the enum but is never used)."""
+
+    SUBMITTED = "SUBMITTED"
+    PENDING = "PENDING"
+    RUNNABLE = "RUNNABLE"
+    SCHEDULED = "SCHEDULED"
+    STARTING = "STARTING"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+    @classmethod
+    def values(cls) -> list[str]:
+        return [s.value for s in cls]
+
+    @classmethod
+    def progression(cls) -> list[str]:
+        """The path a job takes when nothing goes wrong."""
+        return [
+            cls.SUBMITTED.value,
+            cls.RUNNABLE.value,
+            cls.SCHEDULED.value,
+            cls.STARTING.value,
+            cls.RUNNING.value,
+            cls.SUCCEEDED.value,
+        ]
+
+    @classmethod
+    def status_transitions(cls) -> list[tuple[str | None, str]]:
+        path = cls.progression()
+        return list(zip(path, path[1:]))
+
+
+TERMINAL = frozenset({ServiceJobStatus.SUCCEEDED.value, ServiceJobStatus.FAILED.value})
+DISPATCHED = frozenset(
+    {
+        ServiceJobStatus.SCHEDULED.value,
+        ServiceJobStatus.STARTING.value,
+        ServiceJobStatus.RUNNING.value,
+    }
+)
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class ServiceEnvironment(BaseModel):
+    """A SAGEMAKER_TRAINING service environment."""
+
+    def __init__(
+        self,
+        name: str,
+        account_id: str,
+        region_name: str,
+        partition: str,
+        seq: int,
+        state: str,
+        capacity_limits: list[dict[str, Any]],
+        tags: dict[str, str],
+    ):
+        self.name = name
+        self.arn = f"arn:{partition}:batch:{region_name}:{account_id}:service-environment/{name}"
+        self.service_environment_type = SAGEMAKER_TRAINING
+        self.state = state
+        self.status = "VALID"
+        self.capacity_limits = capacity_limits
+        self.tags = tags
+        self.seq = seq
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "serviceEnvironmentName": self.name,
+            "serviceEnvironmentArn": self.arn,
+            "serviceEnvironmentType": self.service_environment_type,
+            "state": self.state,
+            "status": self.status,
+            "capacityLimits": [dict(limit) for limit in self.capacity_limits],
+            "tags": dict(self.tags),
+        }
+
+
+JobKey = tuple[int, int]
+
+
+class ServiceQueue(BaseModel):
+    """A job queue of type SAGEMAKER_TRAINING, with its jobs indexed by creation order.
+
+    ``_keys`` holds ``(created_at, seq)`` of every job, ascending; ``_by_status``
+    the same per status. Listing walks them backwards (newest first).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        account_id: str,
+        region_name: str,
+        partition: str,
+        priority: int,
+        state: str,
+        environment_order: list[tuple[int, ServiceEnvironment]],
+        scheduling_policy_arn: str | None,
+        time_limit_actions: list[dict[str, Any]],
+        tags: dict[str, str],
+    ):
+        self.name = name
+        self.arn = f"arn:{partition}:batch:{region_name}:{account_id}:job-queue/{name}"
+        self.priority = priority
+        self.state = state
+        self.status = "VALID"
+        self.status_reason = QUEUE_HEALTHY
+        self.environment_order = environment_order
+        self.scheduling_policy_arn = scheduling_policy_arn
+        self.time_limit_actions = time_limit_actions
+        self.tags = tags
+        self.jobs: dict[JobKey, ServiceJob] = {}
+        self._keys: list[JobKey] = []
+        self._by_status: dict[str, list[JobKey]] = {s: [] for s in ServiceJobStatus.values()}
+
+    def describe(self) -> dict[str, Any]:
+        detail: dict[str, Any] = {
+            "jobQueueName": self.name,
+            "jobQueueArn": self.arn,
+            "state": self.state,
+            "status": self.status,
+            "statusReason": self.status_reason,
+            "priority": self.priority,
+            "computeEnvironmentOrder": [],
+            "serviceEnvironmentOrder": [
+                {"order": order, "serviceEnvironment": env.arn}
+                for order, env in self.environment_order
+            ],
+            "jobQueueType": SAGEMAKER_TRAINING,
+            "tags": dict(self.tags),
+            "jobStateTimeLimitActions": [dict(a) for a in self.time_limit_actions],
+        }
+        if self.scheduling_policy_arn:
+            detail["schedulingPolicyArn"] = self.scheduling_policy_arn
+        return detail
+
+    # -- the job index -------------------------------------------------------------
+    def add_job(self, job: ServiceJob) -> None:
+        self.jobs[job.key] = job
+        insort(self._keys, job.key)
+        insort(self._by_status[job.status], job.key)
+
+    def remove_job(self, job: ServiceJob) -> None:
+        del self.jobs[job.key]
+        _remove_key(self._keys, job.key)
+        _remove_key(self._by_status[job.status], job.key)
+
+    def move_job(self, job: ServiceJob, old_status: str) -> None:
+        """Re-file a job whose status changed from ``old_status``."""
+        if old_status != job.status:
+            _remove_key(self._by_status[old_status], job.key)
+            insort(self._by_status[job.status], job.key)
+
+    def keys(self, status: str | None) -> list[JobKey]:
+        """Keys of all jobs (``status=None``) or of one status, oldest first."""
+        return self._keys if status is None else self._by_status[status]
+
+
+def _remove_key(keys: list[JobKey], key: JobKey) -> None:
+    i = bisect_left(keys, key)
+    if i < len(keys) and keys[i] == key:
+        del keys[i]
+
+
+def capacity_usage_of(payload: str) -> list[dict[str, Any]] | None:
+    """Instances a CreateTrainingJob payload asks for, per instance type.
+
+    ``ResourceConfig.InstanceCount``/``InstanceType`` or, for heterogeneous
+    clusters, the sum over ``ResourceConfig.InstanceGroups``. None when the
+    payload names no resources.
+    """
+    try:
+        request = json.loads(payload)
+    except ValueError:
+        return None
+    config = request.get("ResourceConfig") if isinstance(request, dict) else None
+    if not isinstance(config, dict):
+        return None
+    groups = config.get("InstanceGroups")
+    if not isinstance(groups, list) or not groups:
+        groups = [config]
+    usage: dict[str, float] = {}
+    for group in groups:
+        if not isinstance(group, dict):
+            continue
+        unit, count = group.get("InstanceType"), group.get("InstanceCount")
+        if isinstance(unit, str) and isinstance(count, (int, float)) and count > 0:
+            usage[unit] = usage.get(unit, 0.0) + float(count)
+    return [{"capacityUnit": u, "quantity": q} for u, q in usage.items()] or None
+
+
+def training_job_name_of(payload: str, job_name: str) -> str:
+    """The base name of the training jobs AWS Batch creates for a payload."""
+    try:
+        request = json.loads(payload)
+    except ValueError:
+        request = None
+    name = request.get("TrainingJobName") if isinstance(request, dict) else None
+    return name if isinstance(name, str) and name else job_name
+
+
+class ServiceJob(BaseModel):
+    """One service job. ``status`` is the stored status: reading it never advances it."""
+
+    def __init__(
+        self,
+        *,
+        job_name: str,
+        queue: ServiceQueue,
+        account_id: str,
+        region_name: str,
+        partition: str,
+        seq: int,
+        created_at: int,
+        service_job_type: str,
+        service_request_payload: str,
+        status: str = ServiceJobStatus.SUBMITTED.value,
+        retry_strategy: dict[str, Any] | None = None,
+        scheduling_priority: int | None = None,
+        share_identifier: str | None = None,
+        quota_share_name: str | None = None,
+        preemption_configuration: dict[str, Any] | None = None,
+        timeout_config: dict[str, Any] | None = None,
+        tags: dict[str, str] | None = None,
+        progress: ManagedState | None = None,
+    ):
+        self.job_id = str(mock_random.uuid4())
+        self.job_arn = f"arn:{partition}:batch:{region_name}:{account_id}:service-job/{self.job_id}"
+        self.job_name = job_name
+        self.queue = queue
+        self.key: JobKey = (created_at, seq)
+        self.created_at = created_at
+        self.service_job_type = service_job_type
+        self.service_request_payload = service_request_payload
+        self.status = status
+        self.status_reason: str | None = None
+        self.retry_strategy = retry_strategy
+        self.scheduling_priority = scheduling_priority
+        self.share_identifier = share_identifier
+        self.quota_share_name = quota_share_name
+        self.preemption_configuration = preemption_configuration
+        self.timeout_config = timeout_config
+        self.tags = tags or {}
+        self.scheduled_at: int | None = None
+        self.started_at: int | None = None
+        self.stopped_at: int | None = None
+        self.is_terminated = False
+        self.attempts: list[dict[str, Any]] = []
+        self.training_job_arn: str | None = None
+        self.attempt_started_at: int | None = None
+        self.capacity_usage = capacity_usage_of(service_request_payload)
+        self._training_job_base = training_job_name_of(service_request_payload, job_name)
+        self._sagemaker_prefix = f"arn:{partition}:sagemaker:{region_name}:{account_id}"
+        # None for seeded jobs: they keep their status until a test changes it.
+        self.progress = progress
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL
+
+    def new_training_job(self) -> str:
+        """Create (the ARN of) the SageMaker training job of a new dispatch."""
+        suffix = mock_random.uuid4().hex
+        base = self._training_job_base[: TRAINING_JOB_NAME_LIMIT - len("AWSBatch") - len(suffix)]
+        self.training_job_arn = f"{self._sagemaker_prefix}:training-job/AWSBatch{base}{suffix}"
+        return self.training_job_arn
+
+    def enter(self, status: str, at: int, reason: str | None = None) -> None:
+        """Move to ``status`` at time ``at``, setting what AWS sets on the way in.
+
+        The caller re-files the job in its queue's index (``ServiceQueue.move_job``).
+        """
+        if status == ServiceJobStatus.SCHEDULED.value:
+            self.scheduled_at = at
+            self.new_training_job()
+        elif status == ServiceJobStatus.RUNNING.value:
+            if self.started_at is None:
+                self.started_at = at
+            if self.attempt_started_at is None:
+                self.attempt_started_at = at
+        elif status in TERMINAL:
+            self.stopped_at = at
+            if status == ServiceJobStatus.SUCCEEDED.value and reason is None:
+                reason = COMPLETED_REASON
+            if self.training_job_arn is not None:
+                self.attempts.append(self._attempt_detail(at, reason))
+        self.status = status
+        if reason is not None or status not in TERMINAL:
+            self.status_reason = reason
+
+    def _attempt_detail(self, stopped_at: int, reason: str | None) -> dict[str, Any]:
+        detail: dict[str, Any] = {
+            "serviceResourceId": {"name": "TrainingJobArn", "value": self.training_job_arn},
+            "stoppedAt": stopped_at,
+        }
+        if self.attempt_started_at is not None:
+            detail["startedAt"] = self.attempt_started_at
+        if reason is not None:
+            detail["statusReason"] = reason
+        self.attempt_started_at = None
+        return detail
+
+    # -- views -----------------------------------------------------------------------
+    def _common(self) -> dict[str, Any]:
+        view: dict[str, Any] = {
+            "jobId": self.job_id,
+            "jobName": self.job_name,
+            "jobArn": self.job_arn,
+            "serviceJobType": self.service_job_type,
+            "status": self.status,
+            "createdAt": self.created_at,
+        }
+        optional = (
+            ("statusReason", self.status_reason),
+            ("scheduledAt", self.scheduled_at),
+            ("startedAt", self.started_at),
+            ("stoppedAt", self.stopped_at),
+            ("shareIdentifier", self.share_identifier),
+            ("quotaShareName", self.quota_share_name),
+        )
+        for member, value in optional:
+            if value is not None:
+                view[member] = value
+        if self.training_job_arn is not None:
+            view["latestAttempt"] = {
+                "serviceResourceId": {"name": "TrainingJobArn", "value": self.training_job_arn}
+            }
+        if self.capacity_usage is not None:
+            view["capacityUsage"] = [dict(u) for u in self.capacity_usage]
+        return view
+
+    def summary(self) -> dict[str, Any]:
+        """The ``ServiceJobSummary`` of ListServiceJobs."""
+        view = self._common()
+        if self.is_terminated:
+            view["isTerminated"] = True
+        return view
+
+    def describe(self) -> dict[str, Any]:
+        """The DescribeServiceJob response."""
+        view = self._common()
+        view["jobQueue"] = self.queue.arn
+        view["isTerminated"] = self.is_terminated
+        view["attempts"] = [dict(a) for a in self.attempts]
+        view["serviceRequestPayload"] = self.service_request_payload
+        view["tags"] = dict(self.tags)
+        optional = (
+            ("retryStrategy", self.retry_strategy),
+            ("schedulingPriority", self.scheduling_priority),
+            ("preemptionConfiguration", self.preemption_configuration),
+            ("timeoutConfig", self.timeout_config),
+        )
+        for member, value in optional:
+            if value is not None:
+                view[member] = value
+        return view

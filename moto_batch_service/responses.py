@@ -1,0 +1,107 @@
+"""HTTP handlers of the service-job operations: JSON body in, backend call, JSON out."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+from moto.core.responses import BaseResponse
+
+from .backend import ServiceJobBackend, service_job_backends
+from .params import Params
+
+
+def _dump(body: dict[str, Any]) -> str:
+    return json.dumps(body, separators=(",", ":"))
+
+
+class ServiceJobResponse(BaseResponse):
+    """``POST /v1/<operation>`` for every service-job operation.
+
+    The action is the path segment after ``/v1/`` (as in moto's ``BatchResponse``),
+    so the server answers operations its own botocore may not know yet.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(service_name="batch")
+
+    @property
+    def backend(self) -> ServiceJobBackend:
+        return service_job_backends[self.current_account][self.region]
+
+    def _get_action(self) -> str:
+        return urlsplit(self.uri).path.lstrip("/").split("/")[1]
+
+    def _members(self) -> Params:
+        return Params(self.body)
+
+    # -- service environments ---------------------------------------------------------
+    def createserviceenvironment(self) -> str:
+        p = self._members()
+        env = self.backend.create_service_environment(
+            name=p.string("serviceEnvironmentName"),
+            service_environment_type=p.string("serviceEnvironmentType"),
+            state=p.string("state"),
+            capacity_limits=p.array("capacityLimits"),
+            tags=p.string_map("tags"),
+        )
+        return _dump({"serviceEnvironmentName": env.name, "serviceEnvironmentArn": env.arn})
+
+    def describeserviceenvironments(self) -> str:
+        p = self._members()
+        envs, token = self.backend.describe_service_environments(
+            p.strings("serviceEnvironments"), p.integer("maxResults"), p.string("nextToken")
+        )
+        body: dict[str, Any] = {"serviceEnvironments": [env.describe() for env in envs]}
+        if token:
+            body["nextToken"] = token
+        return _dump(body)
+
+    def updateserviceenvironment(self) -> str:
+        p = self._members()
+        env = self.backend.update_service_environment(
+            p.string("serviceEnvironment"), p.string("state"), p.array("capacityLimits")
+        )
+        return _dump({"serviceEnvironmentName": env.name, "serviceEnvironmentArn": env.arn})
+
+    def deleteserviceenvironment(self) -> str:
+        self.backend.delete_service_environment(self._members().string("serviceEnvironment"))
+        return "{}"
+
+    # -- service jobs -----------------------------------------------------------------
+    def submitservicejob(self) -> str:
+        p = self._members()
+        job = self.backend.submit_service_job(
+            job_name=p.string("jobName"),
+            job_queue=p.string("jobQueue"),
+            service_job_type=p.string("serviceJobType"),
+            service_request_payload=p.string("serviceRequestPayload"),
+            retry_strategy=p.object("retryStrategy"),
+            scheduling_priority=p.integer("schedulingPriority"),
+            share_identifier=p.string("shareIdentifier"),
+            quota_share_name=p.string("quotaShareName"),
+            preemption_configuration=p.object("preemptionConfiguration"),
+            timeout_config=p.object("timeoutConfig"),
+            tags=p.string_map("tags"),
+            client_token=p.string("clientToken"),
+        )
+        return _dump({"jobArn": job.job_arn, "jobName": job.job_name, "jobId": job.job_id})
+
+    def describeservicejob(self) -> str:
+        job = self.backend.describe_service_job(self._members().string("jobId"))
+        return _dump(job.describe())
+
+    def listservicejobs(self) -> str:
+        p = self._members()
+        jobs, token = self.backend.list_service_jobs(
+            job_queue=p.string("jobQueue"),
+            job_status=p.string("jobStatus"),
+            filters=p.array("filters"),
+            max_results=p.integer("maxResults"),
+            next_token=p.string("nextToken"),
+        )
+        body: dict[str, Any] = {"jobSummaryList": [job.summary() for job in jobs]}
+        if token:
+            body["nextToken"] = token
+        return _dump(body)

@@ -1,0 +1,29 @@
+"""The route table: URL pattern (anchored with ``$``) -> handler. Data only."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .queue_routes import QueueResponse
+from .responses import ServiceJobResponse
+
+SERVICE_JOB_OPERATIONS = (
+    "createserviceenvironment",
+    "describeserviceenvironments",
+    "updateserviceenvironment",
+    "deleteserviceenvironment",
+    "submitservicejob",
+    "describeservicejob",
+    "listservicejobs",
+)
+
+# New paths, added to moto's batch url_paths.
+ROUTES: dict[str, Callable[..., Any]] = {
+    f"{{0}}/v1/{operation}$": ServiceJobResponse.dispatch for operation in SERVICE_JOB_OPERATIONS
+}
+
+# moto's own job-queue paths, whose handler is replaced (the keys are moto's, unanchored).
+QUEUE_ROUTES: dict[str, Callable[..., Any]] = {
+    f"{{0}}/v1/{operation}": QueueResponse.dispatch
+    for operation in ("createjobqueue", "describejobqueues", "updatejobqueue", "deletejobqueue")
+}

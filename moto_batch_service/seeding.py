@@ -1,0 +1,146 @@
+"""Helpers that put fake service jobs straight into the store, for tests.
+
+A seeded job keeps the status it is given: moto's state manager only moves
+jobs that came in through SubmitServiceJob. ``set_service_job_status`` moves
+any job, seeded or submitted.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any, Union
+
+from moto.core import DEFAULT_ACCOUNT_ID
+
+from . import validation as check
+from .backend import STATUSES, ServiceJobBackend, service_job_backends
+from .exceptions import invalid_value, not_one_of
+from .models import COMPLETED_REASON, DISPATCHED, TERMINAL, ServiceJob, ServiceJobStatus, now_ms
+
+Timestamp = Union[int, float, datetime]
+_ATTEMPT_MEMBERS = {"serviceResourceId", "startedAt", "stoppedAt", "statusReason"}
+
+
+def to_epoch_ms(value: Timestamp) -> int:
+    """Epoch milliseconds from milliseconds or a ``datetime`` (naive ones are UTC)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return int(value.timestamp() * 1000)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"a time must be epoch milliseconds or a datetime, not {value!r}")
+    return int(value)
+
+
+def _optional_ms(value: Timestamp | None) -> int | None:
+    return None if value is None else to_epoch_ms(value)
+
+
+def _backend(account_id: str, region_name: str) -> ServiceJobBackend:
+    return service_job_backends[account_id][region_name]
+
+
+def add_service_job(
+    job_queue: str,
+    job_name: str,
+    *,
+    status: str = "SUBMITTED",
+    created_at: Timestamp | None = None,
+    started_at: Timestamp | None = None,
+    stopped_at: Timestamp | None = None,
+    scheduled_at: Timestamp | None = None,
+    status_reason: str | None = None,
+    share_identifier: str | None = None,
+    quota_share_name: str | None = None,
+    scheduling_priority: int | None = None,
+    tags: dict[str, str] | None = None,
+    service_request_payload: str | None = None,
+    attempts: list[dict[str, Any]] | None = None,
+    account_id: str = DEFAULT_ACCOUNT_ID,
+    region_name: str = "us-east-1",
+) -> ServiceJob:
+    """Store a service job in ``job_queue`` (name or ARN) exactly as described.
+
+    A queue that does not exist yet is created as a SAGEMAKER_TRAINING queue
+    with a service environment of the same name. Times left out are derived
+    from ``created_at`` (default: now) the way AWS would have set them for a
+    job in ``status``. Returns the stored job (``.job_id``, ``.job_arn``, ...).
+    """
+    if status not in STATUSES:
+        raise not_one_of("status", status, STATUSES)
+    backend = _backend(account_id, region_name)
+    check.name("jobName", job_name)
+    check.int_range("schedulingPriority", scheduling_priority, 0, 9999)
+    job_tags = check.tags(tags)
+    created = now_ms() if created_at is None else to_epoch_ms(created_at)
+    scheduled, started, stopped = map(_optional_ms, (scheduled_at, started_at, stopped_at))
+    seeded_attempts = [_attempt(a, i) for i, a in enumerate(attempts or [])]
+    dispatched = (
+        status in DISPATCHED
+        or status == ServiceJobStatus.SUCCEEDED.value
+        or (status == ServiceJobStatus.FAILED.value and (scheduled or started or seeded_attempts))
+    )
+    queue = backend.ensure_queue(job_queue)
+    job = backend.seed_job(
+        queue,
+        job_name,
+        created,
+        service_request_payload or json.dumps({"TrainingJobName": job_name}),
+        status=status,
+        share_identifier=share_identifier,
+        quota_share_name=quota_share_name,
+        scheduling_priority=scheduling_priority,
+        tags=job_tags,
+    )
+    if dispatched:
+        job.scheduled_at = scheduled if scheduled is not None else created
+        job.new_training_job()
+        if status in (ServiceJobStatus.RUNNING.value, ServiceJobStatus.SUCCEEDED.value):
+            job.started_at = started if started is not None else job.scheduled_at
+        else:
+            job.started_at = started
+        job.attempt_started_at = job.started_at
+    if status in TERMINAL:
+        job.stopped_at = stopped if stopped is not None else max(
+            t for t in (created, job.scheduled_at, job.started_at) if t is not None
+        )
+    job.status_reason = status_reason
+    if status_reason is None and status == ServiceJobStatus.SUCCEEDED.value:
+        job.status_reason = COMPLETED_REASON
+    if attempts is not None:
+        job.attempts = seeded_attempts
+    elif status in TERMINAL and job.training_job_arn is not None:
+        job.attempts = [job._attempt_detail(job.stopped_at or created, job.status_reason)]
+    return job
+
+
+def _attempt(raw: dict[str, Any], index: int) -> dict[str, Any]:
+    unknown = set(raw) - _ATTEMPT_MEMBERS
+    if unknown:
+        raise invalid_value(f"attempts[{index}]", sorted(unknown), "unknown members")
+    attempt = dict(raw)
+    for member in ("startedAt", "stoppedAt"):
+        if member in attempt:
+            attempt[member] = to_epoch_ms(attempt[member])
+    return attempt
+
+
+def set_service_job_status(
+    job_id_or_arn: str,
+    status: str,
+    *,
+    status_reason: str | None = None,
+    account_id: str = DEFAULT_ACCOUNT_ID,
+    region_name: str = "us-east-1",
+) -> ServiceJob:
+    """Put a job (seeded or submitted) in ``status`` now, setting the times AWS would set.
+
+    Entering SCHEDULED sets ``scheduledAt`` and a new ``latestAttempt``; RUNNING
+    sets ``startedAt`` (first time only); SUCCEEDED/FAILED set ``stoppedAt`` and
+    close the attempt. A submitted job continues its progression from here.
+    """
+    backend = _backend(account_id, region_name)
+    job = backend.get_job(job_id_or_arn)
+    backend.set_status(job, status, status_reason, now_ms())
+    return job

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from tests.shape_check import on_before_parse
+
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+PAYLOAD = json.dumps(
+    {
+        "TrainingJobName": "my-training",
+        "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/SageMakerRole",
+        "AlgorithmSpecification": {"TrainingImage": "img", "TrainingInputMode": "File"},
+        "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30},
+        "OutputDataConfig": {"S3OutputPath": "s3://bucket/out"},
+        "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+    }
+)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _check_every_batch_response() -> None:
+    """Every batch response any boto3 client receives is checked against the model."""
+    boto3.setup_default_session(region_name=REGION)
+    assert boto3.DEFAULT_SESSION is not None
+    boto3.DEFAULT_SESSION.events.register("before-parse.batch", on_before_parse)
+
+
+@pytest.fixture
+def batch() -> Iterator[Any]:
+    """A batch client inside an active mock_aws."""
+    with mock_aws():
+        yield boto3.client("batch", region_name=REGION)
+
+
+@pytest.fixture
+def queue(batch: Any) -> str:
+    """The name of a fresh SAGEMAKER_TRAINING queue on a fresh service environment."""
+    return make_queue(batch, "queue")
+
+
+def make_queue(batch: Any, name: str, *, env: str | None = None, **queue_args: Any) -> str:
+    env = env or f"{name}-env"
+    existing = batch.describe_service_environments(serviceEnvironments=[env])["serviceEnvironments"]
+    if not existing:
+        batch.create_service_environment(
+            serviceEnvironmentName=env,
+            serviceEnvironmentType="SAGEMAKER_TRAINING",
+            capacityLimits=[{"maxCapacity": 10, "capacityUnit": "NUM_INSTANCES"}],
+        )
+    batch.create_job_queue(
+        jobQueueName=name,
+        priority=queue_args.pop("priority", 1),
+        jobQueueType="SAGEMAKER_TRAINING",
+        serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": env}],
+        **queue_args,
+    )
+    return name
+
+
+def submit(batch: Any, queue: str, name: str = "job", **extra: Any) -> dict[str, Any]:
+    return batch.submit_service_job(  # type: ignore[no-any-return]
+        jobName=name,
+        jobQueue=queue,
+        serviceJobType="SAGEMAKER_TRAINING",
+        serviceRequestPayload=extra.pop("serviceRequestPayload", PAYLOAD),
+        **extra,
+    )
+
+
+def client_error(exc_info: Any) -> tuple[str, str, int]:
+    """(code, message, HTTP status) of a botocore ClientError."""
+    response = exc_info.value.response
+    return (
+        response["Error"]["Code"],
+        response["Error"]["Message"],
+        response["ResponseMetadata"]["HTTPStatusCode"],
+    )
