@@ -1,5 +1,6 @@
-"""The one module that changes moto: routes and the default state transition.
+"""The one module that reaches into moto: private imports, routes, the default transition.
 
+Private moto names the package uses are imported here and only here.
 ``register()`` is idempotent. It refuses to run against a moto whose batch
 routes are not what this package was written for, rather than half-working.
 """
@@ -12,9 +13,12 @@ import moto
 import moto.batch.urls as batch_urls
 from moto.batch.responses import BatchResponse
 from moto.moto_api import state_manager
+from moto.moto_api._internal import mock_random
+from moto.moto_api._internal.managed_state_model import ManagedState
 
-from .models import SERVICE_JOB_MODEL
-from .routes import QUEUE_ROUTES, ROUTES
+__all__ = ["ManagedState", "mock_random", "register"]
+
+SERVICE_JOB_MODEL = "batch::service_job"
 
 DEFAULT_TRANSITION = {"progression": "manual", "times": 1}
 _lock = threading.Lock()
@@ -31,6 +35,8 @@ def register() -> None:
     with _lock:
         if _registered:
             return
+        from .routes import QUEUE_ROUTES, ROUTES
+
         paths = batch_urls.url_paths
         for pattern, handler in QUEUE_ROUTES.items():
             current = paths.get(pattern)

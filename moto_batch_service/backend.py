@@ -12,6 +12,7 @@ import binascii
 import hashlib
 import itertools
 import json
+import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Any, Callable
@@ -19,11 +20,12 @@ from typing import Any, Callable
 from moto.batch.models import batch_backends
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api import state_manager
-from moto.moto_api._internal.managed_state_model import ManagedState
 
+from ._moto import ManagedState
 from . import validation as check
 from .exceptions import ClientException, invalid_value, missing, not_one_of
 from .models import (
+    DISPATCHED,
     SAGEMAKER_TRAINING,
     SERVICE_JOB_MODEL,
     TERMINAL,
@@ -45,6 +47,25 @@ ANY_STATUS_FILTERS = ("JOB_NAME", "BEFORE_CREATED_AT", "AFTER_CREATED_AT")
 STATUS_FILTERS = ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME")
 LEGACY_FILTERS = ("JOB_STATUS",)
 FILTER_NAMES = ANY_STATUS_FILTERS + STATUS_FILTERS + LEGACY_FILTERS
+
+
+MAX_BULK_TERMINATE = 50
+MAX_REASON = 1024
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _termination_reason(reason: str | None) -> str:
+    if not reason:
+        raise missing("reason")
+    if len(reason) > MAX_REASON:
+        raise invalid_value("reason", f"{len(reason)} characters", f"at most {MAX_REASON}")
+    return reason
+
+
+def _looks_like_job_id(identifier: str, arn_prefix: str) -> bool:
+    if identifier.startswith("arn:"):
+        identifier = identifier[len(arn_prefix) :] if identifier.startswith(arn_prefix) else ""
+    return bool(_UUID.match(identifier))
 
 
 def _queue_not_found(identifier: str) -> ClientException:
@@ -135,7 +156,7 @@ def _name_matcher(pattern: str) -> Callable[[ServiceJob], bool]:
 
 
 def _epoch_ms(name: str, value: str) -> int:
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise invalid_value(
             f"filters[0].values ({name})", value, "it must be a time in epoch milliseconds"
         )
@@ -175,6 +196,8 @@ class ServiceJobBackend(BaseBackend):
         self._active: dict[str, ServiceJob] = {}
         # Active jobs advanced since the last settle (enough under manual progression).
         self._ticked: dict[str, ServiceJob] = {}
+        # Dispatched jobs whose termination was accepted: FAILED at the next settle.
+        self._stopping: dict[str, str] = {}
         self._seq = itertools.count(1)
 
     @property
@@ -557,6 +580,64 @@ class ServiceJobBackend(BaseBackend):
             raise _job_not_found(identifier)
         return job
 
+    def terminate_service_job(self, identifier: str | None, reason: str | None) -> ServiceJob:
+        """Terminate a job: at once before dispatch, at the next look once dispatched.
+
+        A finished job is left as it is.
+        """
+        job = self.get_job(identifier)
+        reason = _termination_reason(reason)
+        if job.is_terminal:
+            return job
+        job.is_terminated = True
+        if job.status in DISPATCHED:
+            self._stopping[job.job_id] = reason
+        else:
+            self._move(job, ServiceJobStatus.FAILED.value, now_ms(), reason)
+        return job
+
+    def terminate_service_jobs(
+        self, identifiers: list[str] | None, reason: str | None
+    ) -> tuple[list[str], list[dict[str, str]]]:
+        """The bulk TerminateServiceJobs: per-job outcome, unknown IDs count as successful."""
+        if not identifiers:
+            raise missing("jobs")
+        if len(identifiers) > MAX_BULK_TERMINATE:
+            raise invalid_value(
+                "jobs", f"{len(identifiers)} jobs", f"at most {MAX_BULK_TERMINATE} are allowed"
+            )
+        reason = _termination_reason(reason)
+        successful: list[str] = []
+        errors: list[dict[str, str]] = []
+        for identifier in identifiers:
+            if not _looks_like_job_id(identifier, self._arn_prefix + "service-job/"):
+                errors.append(
+                    {
+                        "job": identifier,
+                        "code": "ValidationException",
+                        "message": f"{identifier} is not a service job ID or ARN",
+                    }
+                )
+                continue
+            try:
+                self.terminate_service_job(identifier, reason)
+            except ClientException:
+                pass  # an unknown job is reported as successful, as AWS does
+            successful.append(identifier)
+        return successful, errors
+
+    def update_service_job(self, identifier: str | None, scheduling_priority: int | None) -> ServiceJob:
+        job = self.get_job(identifier)
+        if scheduling_priority is None:
+            raise missing("schedulingPriority")
+        check.int_range("schedulingPriority", scheduling_priority, 0, 9999)
+        if job.is_terminal:
+            raise ClientException(
+                f"Job {job.job_id} is {job.status}: a finished job cannot be updated"
+            )
+        job.scheduling_priority = scheduling_priority
+        return job
+
     def describe_service_job(self, identifier: str | None) -> ServiceJob:
         job = self.get_job(identifier)
         self._settle()
@@ -621,7 +702,12 @@ class ServiceJobBackend(BaseBackend):
             self._ticked[job.job_id] = job
 
     def _settle(self) -> None:
-        """Let moto's state manager move every active job that is due to move."""
+        """Finish pending terminations, then let moto's state manager move due jobs."""
+        if self._stopping:
+            at = now_ms()
+            for job_id, reason in self._stopping.items():
+                self._move(self.jobs[job_id], ServiceJobStatus.FAILED.value, at, reason)
+            self._stopping.clear()
         if not self._active:
             return
         manual = state_manager.get_transition(SERVICE_JOB_MODEL)["progression"] == "manual"

@@ -10,15 +10,13 @@ import json
 import time
 from bisect import bisect_left, insort
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from moto.core.common_models import BaseModel
-from moto.moto_api._internal import mock_random
 
-if TYPE_CHECKING:
-    from moto.moto_api._internal.managed_state_model import ManagedState
+from ._moto import SERVICE_JOB_MODEL, ManagedState, mock_random
 
-SERVICE_JOB_MODEL = "batch::service_job"
+__all__ = ["SERVICE_JOB_MODEL", "ServiceEnvironment", "ServiceJob", "ServiceJobStatus", "ServiceQueue"]
 SAGEMAKER_TRAINING = "SAGEMAKER_TRAINING"
 TRAINING_JOB_NAME_LIMIT = 63
 COMPLETED_REASON = "Received status from SageMaker: Training job completed"

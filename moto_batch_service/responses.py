@@ -105,3 +105,20 @@ class ServiceJobResponse(BaseResponse):
         if token:
             body["nextToken"] = token
         return _dump(body)
+
+    def terminateservicejob(self) -> str:
+        p = self._members()
+        self.backend.terminate_service_job(p.string("jobId"), p.string("reason"))
+        return "{}"
+
+    def terminateservicejobs(self) -> str:
+        p = self._members()
+        successful, errors = self.backend.terminate_service_jobs(
+            p.strings("jobs"), p.string("reason")
+        )
+        return _dump({"successful": successful, "errors": errors})
+
+    def updateservicejob(self) -> str:
+        p = self._members()
+        job = self.backend.update_service_job(p.string("jobId"), p.integer("schedulingPriority"))
+        return _dump({"jobArn": job.job_arn, "jobName": job.job_name, "jobId": job.job_id})

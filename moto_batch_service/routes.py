@@ -15,6 +15,9 @@ SERVICE_JOB_OPERATIONS = (
     "submitservicejob",
     "describeservicejob",
     "listservicejobs",
+    "terminateservicejob",
+    "terminateservicejobs",
+    "updateservicejob",
 )
 
 # New paths, added to moto's batch url_paths.
