@@ -9,12 +9,14 @@ from __future__ import annotations
 from ._moto import IncompatibleMotoError, register
 from .backend import ServiceJobBackend, service_job_backends
 from .models import ServiceEnvironment, ServiceJob, ServiceJobStatus, ServiceQueue
-from .seeding import add_service_job, set_service_job_status
+from .lifecycle import Outcome, capacity_shortage, fail, succeed, time_out
+from .seeding import add_service_job, plan_service_job_attempts, set_service_job_status
 
 __version__ = "0.1.0"
 
 __all__ = [
     "IncompatibleMotoError",
+    "Outcome",
     "ServiceEnvironment",
     "ServiceJob",
     "ServiceJobBackend",
@@ -22,9 +24,14 @@ __all__ = [
     "ServiceQueue",
     "__version__",
     "add_service_job",
+    "capacity_shortage",
+    "fail",
+    "plan_service_job_attempts",
     "register",
     "service_job_backends",
     "set_service_job_status",
+    "succeed",
+    "time_out",
 ]
 
 register()

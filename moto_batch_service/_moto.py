@@ -8,7 +8,10 @@ routes are not what this package was written for, rather than half-working.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
+import botocore
+import botocore.session
 import moto
 import moto.batch.urls as batch_urls
 from moto.batch.responses import BatchResponse
@@ -16,7 +19,39 @@ from moto.moto_api import state_manager
 from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.managed_state_model import ManagedState
 
-__all__ = ["ManagedState", "mock_random", "register"]
+try:
+    from moto.utilities.utils import get_partition as partition_of
+except ImportError:  # moto < 5.0.8: no partitions yet (backends have no ``partition``)
+    _PARTITIONS = {"cn-": "aws-cn", "us-gov-": "aws-us-gov", "us-isob-": "aws-iso-b"}
+
+    def partition_of(region: str) -> str:
+        """The ARN partition of ``region``, as moto >= 5.0.8 computes it."""
+        for prefix, partition in _PARTITIONS.items():
+            if region.startswith(prefix):
+                return partition
+        return "aws-iso" if region.startswith("us-iso-") else "aws"
+
+
+__all__ = ["ManagedState", "check_botocore", "mock_random", "partition_of", "register"]
+
+MIN_BOTOCORE = "1.39.16"
+
+
+def check_botocore(model: Any = None) -> None:
+    """Raise ImportError unless botocore's batch model (default: the installed one) has the
+    service-job operations. Checked by the model, not by the version string."""
+    if model is None:
+        model = botocore.session.get_session().get_service_model("batch")
+    if "ListServiceJobs" not in model.operation_names:
+        raise ImportError(
+            f"moto-batch-service needs botocore >= {MIN_BOTOCORE}: the AWS Batch model of the "
+            f"installed botocore {botocore.__version__} has no service-job operations "
+            "(ListServiceJobs, SubmitServiceJob, ...). "
+            f"Upgrade with: pip install 'boto3>={MIN_BOTOCORE}' 'botocore>={MIN_BOTOCORE}'"
+        )
+
+
+check_botocore()
 
 SERVICE_JOB_MODEL = "batch::service_job"
 

@@ -21,9 +21,10 @@ from moto.batch.models import batch_backends
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api import state_manager
 
-from ._moto import ManagedState
+from ._moto import ManagedState, partition_of
 from . import validation as check
 from .exceptions import ClientException, invalid_value, missing, not_one_of
+from .lifecycle import Lifecycle
 from .models import (
     DISPATCHED,
     SAGEMAKER_TRAINING,
@@ -50,6 +51,8 @@ FILTER_NAMES = ANY_STATUS_FILTERS + STATUS_FILTERS + LEGACY_FILTERS
 
 
 MAX_BULK_TERMINATE = 50
+SNAPSHOT_JOBS = 100
+SNAPSHOT_TOP_SHARES = 20
 MAX_REASON = 1024
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -66,6 +69,10 @@ def _looks_like_job_id(identifier: str, arn_prefix: str) -> bool:
     if identifier.startswith("arn:"):
         identifier = identifier[len(arn_prefix) :] if identifier.startswith(arn_prefix) else ""
     return bool(_UUID.match(identifier))
+
+
+def _usage_list(usage: dict[str, float]) -> list[dict[str, Any]]:
+    return [{"capacityUnit": unit, "quantity": quantity} for unit, quantity in usage.items()]
 
 
 def _queue_not_found(identifier: str) -> ClientException:
@@ -188,6 +195,7 @@ class ServiceJobBackend(BaseBackend):
 
     def __init__(self, region_name: str, account_id: str):
         super().__init__(region_name, account_id)
+        self.partition = partition_of(region_name)  # BaseBackend sets it on moto >= 5.0.8
         self.environments: dict[str, ServiceEnvironment] = {}
         self.queues: dict[str, ServiceQueue] = {}
         self.jobs: dict[str, ServiceJob] = {}
@@ -199,6 +207,7 @@ class ServiceJobBackend(BaseBackend):
         # Dispatched jobs whose termination was accepted: FAILED at the next settle.
         self._stopping: dict[str, str] = {}
         self._seq = itertools.count(1)
+        self._lifecycle = Lifecycle(self)
 
     @property
     def _arn_prefix(self) -> str:
@@ -438,7 +447,7 @@ class ServiceJobBackend(BaseBackend):
         at = now_ms()
         for job in list(queue.jobs.values()):
             if not job.is_terminal:
-                self._move(job, ServiceJobStatus.FAILED.value, at, "Job queue deleted")
+                self.move(job, ServiceJobStatus.FAILED.value, at, "Job queue deleted")
         del self.queues[queue.name]
 
     # -- service jobs -----------------------------------------------------------------
@@ -593,7 +602,7 @@ class ServiceJobBackend(BaseBackend):
         if job.status in DISPATCHED:
             self._stopping[job.job_id] = reason
         else:
-            self._move(job, ServiceJobStatus.FAILED.value, now_ms(), reason)
+            self.move(job, ServiceJobStatus.FAILED.value, now_ms(), reason)
         return job
 
     def terminate_service_jobs(
@@ -694,6 +703,102 @@ class ServiceJobBackend(BaseBackend):
         check.int_range("maxResults", max_results, 1, 100)
         return max_results
 
+    # -- GetJobQueueSnapshot ------------------------------------------------------------
+    def job_queue_snapshot(self, identifier: str | None) -> dict[str, Any]:
+        """The front of a SAGEMAKER_TRAINING queue in dispatch order, and what it uses."""
+        if not identifier:
+            raise missing("jobQueue")
+        queue = self.find_queue(identifier)
+        if queue is None:
+            if self._container_queue_exists(identifier):
+                raise ClientException(
+                    f"Job queue {identifier} is not of type SAGEMAKER_TRAINING; only "
+                    "SAGEMAKER_TRAINING job queues are emulated by GetJobQueueSnapshot"
+                )
+            raise _queue_not_found(identifier)
+        self._settle()
+        at = now_ms()
+        front = list(itertools.islice(self._lifecycle.dispatch_order(queue), SNAPSHOT_JOBS))
+        total: dict[str, float] = {}
+        by_share: dict[str, dict[str, float]] = {}
+        for status in DISPATCHED:
+            for key in queue.keys(status):
+                job = queue.jobs[key]
+                for usage in job.capacity_usage or ():
+                    unit, quantity = usage["capacityUnit"], usage["quantity"]
+                    total[unit] = total.get(unit, 0.0) + quantity
+                    if job.share_identifier is not None:
+                        share = by_share.setdefault(job.share_identifier, {})
+                        share[unit] = share.get(unit, 0.0) + quantity
+        utilization: dict[str, Any] = {
+            "totalCapacityUsage": _usage_list(total),
+            "lastUpdatedAt": at,
+        }
+        if self.share_weights(queue) is not None:
+            active = {
+                queue.jobs[key].share_identifier
+                for status in (ServiceJobStatus.SUBMITTED.value, ServiceJobStatus.RUNNABLE.value, *DISPATCHED)
+                for key in queue.keys(status)
+            }
+            top = sorted(by_share.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+            utilization["fairshareUtilization"] = {
+                "activeShareCount": len(active - {None}),
+                "topCapacityUtilization": [
+                    {"shareIdentifier": share, "capacityUsage": _usage_list(usage)}
+                    for share, usage in top[:SNAPSHOT_TOP_SHARES]
+                ],
+            }
+        return {
+            "frontOfQueue": {
+                "jobs": [
+                    {"jobArn": job.job_arn, "earliestTimeAtPosition": job.runnable_since or job.created_at}
+                    for job in front
+                ],
+                "lastUpdatedAt": at,
+            },
+            "queueUtilization": utilization,
+        }
+
+    # -- tags ----------------------------------------------------------------------------
+    def tagged_resource(self, arn: str) -> ServiceJob | ServiceEnvironment | ServiceQueue | None:
+        """The service job, service environment or SAGEMAKER_TRAINING queue an ARN names.
+
+        None when the ARN is not of those kinds (moto's own resources); ClientException
+        when it is of those kinds but names nothing that exists.
+        """
+        prefix = self._arn_prefix
+        kinds: tuple[tuple[str, dict[str, Any]], ...] = (
+            ("service-job/", self.jobs),
+            ("service-environment/", self.environments),
+            ("job-queue/", self.queues),
+        )
+        for kind, store in kinds:
+            if arn.startswith(prefix + kind):
+                resource = store.get(arn[len(prefix + kind) :])
+                if resource is None and kind != "job-queue/":
+                    raise ClientException(f"Resource {arn} not found")
+                return resource  # type: ignore[no-any-return]
+        if ":service-job/" in arn or ":service-environment/" in arn:
+            raise ClientException(f"Resource {arn} not found")
+        return None
+
+    @staticmethod
+    def tag_resource(resource: ServiceJob | ServiceEnvironment | ServiceQueue, tags: dict[str, str] | None) -> None:
+        if not tags:
+            raise missing("tags")
+        merged = check.tags({**resource.tags, **check.tags(tags)})
+        resource.tags = merged
+
+    @staticmethod
+    def untag_resource(
+        resource: ServiceJob | ServiceEnvironment | ServiceQueue, tag_keys: list[str] | None
+    ) -> None:
+        if not tag_keys:
+            raise missing("tagKeys")
+        if len(tag_keys) > check.MAX_TAGS:
+            raise invalid_value("tagKeys", f"{len(tag_keys)} keys", f"at most {check.MAX_TAGS}")
+        resource.tags = {k: v for k, v in resource.tags.items() if k not in tag_keys}
+
     # -- status progression -------------------------------------------------------------
     def _tick(self, job: ServiceJob) -> None:
         """Count one look at an active job (manual progression moves after ``times`` looks)."""
@@ -702,43 +807,66 @@ class ServiceJobBackend(BaseBackend):
             self._ticked[job.job_id] = job
 
     def _settle(self) -> None:
-        """Finish pending terminations, then let moto's state manager move due jobs."""
+        """Bring every job up to date before a request looks at jobs (see ``lifecycle``)."""
+        at = now_ms()
         if self._stopping:
-            at = now_ms()
-            for job_id, reason in self._stopping.items():
-                self._move(self.jobs[job_id], ServiceJobStatus.FAILED.value, at, reason)
+            for job_id, reason in list(self._stopping.items()):
+                self.move(self.jobs[job_id], ServiceJobStatus.FAILED.value, at, reason)
             self._stopping.clear()
         if not self._active:
             return
-        manual = state_manager.get_transition(SERVICE_JOB_MODEL)["progression"] == "manual"
-        due = self._ticked if manual else self._active
-        if not due:
-            return
-        at = now_ms()
-        for job in list(due.values()):
+        progression = state_manager.get_transition(SERVICE_JOB_MODEL)["progression"]
+        candidates = self._ticked if progression == "manual" else self._active
+        due = []
+        for job in list(candidates.values()):
             progress = job.progress
-            if progress is None or job.is_terminal:
-                continue
-            target = progress.status
-            if target is not None and target != job.status:
-                for status in self._path(job.status, target):
-                    self._move(job, status, at)
-        if manual:
+            if progress is not None and not job.is_terminal and progress.status != job.status:
+                due.append(job)
+        self._lifecycle.settle(due, progression == "immediate", at)
+        for job in due:
+            if job.progress is not None:
+                job.progress.status = job.status
+        if progression == "manual":
             self._ticked = {k: j for k, j in self._ticked.items() if k in self._active}
 
-    @staticmethod
-    def _path(current: str, target: str) -> Iterator[str]:
-        path = ServiceJobStatus.progression()
-        start = path.index(current) if current in path else -1
-        yield from path[start + 1 : path.index(target) + 1]
+    def active_jobs(self) -> list[ServiceJob]:
+        """Submitted jobs that have not finished (seeded jobs never move by themselves)."""
+        return list(self._active.values())
 
-    def _move(self, job: ServiceJob, status: str, at: int, reason: str | None = None) -> None:
+    def share_weights(self, queue: ServiceQueue) -> Callable[[str], float] | None:
+        """Fair-share weight of each share identifier, or None for a FIFO queue."""
+        if queue.scheduling_policy_arn is None:
+            return None
+        policies = batch_backends[self.account_id][self.region_name].describe_scheduling_policies(
+            [queue.scheduling_policy_arn]
+        )
+        distribution = policies[0].fairshare_policy.get("shareDistribution") or [] if policies else []
+
+        def weight(share: str) -> float:
+            for entry in distribution:
+                wanted = entry.get("shareIdentifier", "")
+                if share == wanted or (wanted.endswith("*") and share.startswith(wanted[:-1])):
+                    return float(entry.get("weightFactor") or 1.0)
+            return 1.0
+
+        return weight
+
+    def move(
+        self,
+        job: ServiceJob,
+        status: str,
+        at: int,
+        reason: str | None = None,
+        attempt_reason: str | None = None,
+    ) -> None:
+        """Change a job's status, keeping the queue index and the active set in step."""
         old = job.status
-        job.enter(status, at, reason)
+        job.enter(status, at, reason, attempt_reason)
         job.queue.move_job(job, old)
         if status in TERMINAL:
             self._active.pop(job.job_id, None)
             self._ticked.pop(job.job_id, None)
+            self._stopping.pop(job.job_id, None)
         if job.progress is not None:
             job.progress.status = status
 
@@ -777,9 +905,9 @@ class ServiceJobBackend(BaseBackend):
             ServiceJobStatus.RUNNING.value,
             ServiceJobStatus.SUCCEEDED.value,
         ):
-            if job.training_job_arn is None:
+            if old not in DISPATCHED:
                 job.enter(ServiceJobStatus.SCHEDULED.value, at)
-            if status == ServiceJobStatus.SUCCEEDED.value and job.started_at is None:
+            if status == ServiceJobStatus.SUCCEEDED.value and job.status != ServiceJobStatus.RUNNING.value:
                 job.enter(ServiceJobStatus.RUNNING.value, at)
         job.enter(status, at, reason)
         job.queue.move_job(job, old)

@@ -10,11 +10,14 @@ import json
 import time
 from bisect import bisect_left, insort
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from moto.core.common_models import BaseModel
 
 from ._moto import SERVICE_JOB_MODEL, ManagedState, mock_random
+
+if TYPE_CHECKING:
+    from .lifecycle import Outcome
 
 __all__ = ["SERVICE_JOB_MODEL", "ServiceEnvironment", "ServiceJob", "ServiceJobStatus", "ServiceQueue"]
 SAGEMAKER_TRAINING = "SAGEMAKER_TRAINING"
@@ -278,6 +281,13 @@ class ServiceJob(BaseModel):
         self.attempts: list[dict[str, Any]] = []
         self.training_job_arn: str | None = None
         self.attempt_started_at: int | None = None
+        # Lifecycle bookkeeping (see lifecycle.py).
+        self.attempt_count = 0
+        self.attempt_clock: int | None = None  # when the running attempt reached STARTING
+        self.planned: list[Outcome] = []
+        self.environment: ServiceEnvironment | None = None
+        self.blocked_since: int | None = None
+        self.runnable_since: int | None = None  # when it last entered RUNNABLE
         self.capacity_usage = capacity_usage_of(service_request_payload)
         self._training_job_base = training_job_name_of(service_request_payload, job_name)
         self._sagemaker_prefix = f"arn:{partition}:sagemaker:{region_name}:{account_id}"
@@ -295,25 +305,40 @@ class ServiceJob(BaseModel):
         self.training_job_arn = f"{self._sagemaker_prefix}:training-job/AWSBatch{base}{suffix}"
         return self.training_job_arn
 
-    def enter(self, status: str, at: int, reason: str | None = None) -> None:
-        """Move to ``status`` at time ``at``, setting what AWS sets on the way in.
+    def enter(
+        self, status: str, at: int, reason: str | None = None, attempt_reason: str | None = None
+    ) -> None:
+        """Move to ``status`` at time ``at``, setting what AWS sets on the way.
 
-        The caller re-files the job in its queue's index (``ServiceQueue.move_job``).
+        Leaving SCHEDULED/STARTING/RUNNING for a final status, or for RUNNABLE with an
+        ``attempt_reason`` (a retry), closes the attempt in ``attempts``; a capacity bounce
+        back to RUNNABLE does not. The caller re-files the job in its queue's index.
         """
+        if status == ServiceJobStatus.SUCCEEDED.value and reason is None:
+            reason = COMPLETED_REASON
+        if self.status in DISPATCHED and (status in TERMINAL or attempt_reason is not None):
+            self.attempts.append(
+                self._attempt_detail(at, attempt_reason if attempt_reason is not None else reason)
+            )
         if status == ServiceJobStatus.SCHEDULED.value:
             self.scheduled_at = at
+            self.attempt_started_at = None
             self.new_training_job()
+        elif status == ServiceJobStatus.STARTING.value:
+            self.attempt_clock = at
         elif status == ServiceJobStatus.RUNNING.value:
             if self.started_at is None:
                 self.started_at = at
             if self.attempt_started_at is None:
                 self.attempt_started_at = at
+            if self.attempt_clock is None:
+                self.attempt_clock = at
         elif status in TERMINAL:
             self.stopped_at = at
-            if status == ServiceJobStatus.SUCCEEDED.value and reason is None:
-                reason = COMPLETED_REASON
-            if self.training_job_arn is not None:
-                self.attempts.append(self._attempt_detail(at, reason))
+        elif status == ServiceJobStatus.RUNNABLE.value:
+            self.runnable_since = at
+        if status not in DISPATCHED:
+            self.attempt_clock = None
         self.status = status
         if reason is not None or status not in TERMINAL:
             self.status_reason = reason

@@ -1,14 +1,15 @@
-"""moto's four job-queue operations, extended to SAGEMAKER_TRAINING queues.
+"""moto's job-queue and tagging operations, extended to this package's resources.
 
-A request about a SAGEMAKER_TRAINING queue is answered here; every other
-request goes to moto's own ``BatchResponse`` unchanged. Container queues and
-SAGEMAKER_TRAINING queues share one name space.
+A request about a SAGEMAKER_TRAINING queue, a service environment or a service
+job is answered here; every other request goes to moto's own ``BatchResponse``
+unchanged. Container queues and SAGEMAKER_TRAINING queues share one name space.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import unquote
 
 from moto.batch.responses import BatchResponse
 
@@ -19,7 +20,7 @@ from .params import Params
 
 
 class QueueResponse(BatchResponse):
-    """create/describe/update/deletejobqueue for both kinds of job queue."""
+    """create/describe/update/deletejobqueue for both kinds of job queue, and tags."""
 
     @property
     def service_backend(self) -> ServiceJobBackend:
@@ -63,6 +64,15 @@ class QueueResponse(BatchResponse):
         p = Params(self.body)
         identifier = p.string("jobQueue")
         if not identifier or self.service_backend.find_queue(identifier) is None:
+            if (
+                identifier
+                and p.array("serviceEnvironmentOrder")
+                and self.batch_backend.get_job_queue(identifier) is not None
+            ):
+                raise ClientException(
+                    f"Job queue {identifier} is not of type {SAGEMAKER_TRAINING} "
+                    "and cannot take serviceEnvironmentOrder"
+                )
             return super().updatejobqueue()
         queue = self.service_backend.update_job_queue(
             identifier,
@@ -81,3 +91,17 @@ class QueueResponse(BatchResponse):
             return super().deletejobqueue()
         self.service_backend.delete_job_queue(identifier)
         return ""
+
+    def tags(self) -> str:
+        arn = unquote(self.path).split("/v1/tags/")[-1].rstrip("/")
+        backend = self.service_backend
+        resource = backend.tagged_resource(arn)
+        if resource is None:
+            return super().tags()  # type: ignore[no-any-return]
+        if self.method == "GET":
+            return json.dumps({"tags": dict(resource.tags)})
+        if self.method == "POST":
+            backend.tag_resource(resource, Params(self.body).string_map("tags"))
+        elif self.method == "DELETE":
+            backend.untag_resource(resource, self.querystring.get("tagKeys"))
+        return "{}"

@@ -122,3 +122,6 @@ class ServiceJobResponse(BaseResponse):
         p = self._members()
         job = self.backend.update_service_job(p.string("jobId"), p.integer("schedulingPriority"))
         return _dump({"jobArn": job.job_arn, "jobName": job.job_name, "jobId": job.job_id})
+
+    def getjobqueuesnapshot(self) -> str:
+        return _dump(self.backend.job_queue_snapshot(self._members().string("jobQueue")))

@@ -18,6 +18,7 @@ SERVICE_JOB_OPERATIONS = (
     "terminateservicejob",
     "terminateservicejobs",
     "updateservicejob",
+    "getjobqueuesnapshot",
 )
 
 # New paths, added to moto's batch url_paths.
@@ -25,8 +26,12 @@ ROUTES: dict[str, Callable[..., Any]] = {
     f"{{0}}/v1/{operation}$": ServiceJobResponse.dispatch for operation in SERVICE_JOB_OPERATIONS
 }
 
-# moto's own job-queue paths, whose handler is replaced (the keys are moto's, unanchored).
+# moto's own job-queue and tag paths, whose handler is replaced (the keys are moto's).
 QUEUE_ROUTES: dict[str, Callable[..., Any]] = {
-    f"{{0}}/v1/{operation}": QueueResponse.dispatch
-    for operation in ("createjobqueue", "describejobqueues", "updatejobqueue", "deletejobqueue")
+    **{
+        f"{{0}}/v1/{operation}": QueueResponse.dispatch
+        for operation in ("createjobqueue", "describejobqueues", "updatejobqueue", "deletejobqueue")
+    },
+    "{0}/v1/tags/(?P<arn_part_1>[^/]+)/(?P<arn_part_2>[^/]+)/?$": QueueResponse.dispatch,
+    "{0}/v1/tags/(?P<arn>[^/]+)/?$": QueueResponse.dispatch,
 }

@@ -16,6 +16,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from . import validation as check
 from .backend import STATUSES, ServiceJobBackend, service_job_backends
 from .exceptions import invalid_value, not_one_of
+from .lifecycle import Outcome
 from .models import COMPLETED_REASON, DISPATCHED, TERMINAL, ServiceJob, ServiceJobStatus, now_ms
 
 Timestamp = Union[int, float, datetime]
@@ -143,4 +144,28 @@ def set_service_job_status(
     backend = _backend(account_id, region_name)
     job = backend.get_job(job_id_or_arn)
     backend.set_status(job, status, status_reason, now_ms())
+    return job
+
+
+def plan_service_job_attempts(
+    job_id_or_arn: str,
+    *outcomes: Outcome,
+    account_id: str = DEFAULT_ACCOUNT_ID,
+    region_name: str = "us-east-1",
+) -> ServiceJob:
+    """Decide what happens to a job's next attempts, in order.
+
+    ``capacity_shortage()`` applies the next time the job is SCHEDULED (it goes back to
+    RUNNABLE without using an attempt); ``succeed()``, ``fail(reason)`` and ``time_out()``
+    end the next RUNNING attempt. Attempts with nothing planned succeed. Planning while
+    the job runs decides the running attempt.
+    """
+    for outcome in outcomes:
+        if not isinstance(outcome, Outcome):
+            raise TypeError(
+                f"expected an outcome such as succeed() or fail('AlgorithmError: ...'), "
+                f"not {outcome!r}"
+            )
+    job = _backend(account_id, region_name).get_job(job_id_or_arn)
+    job.planned.extend(outcomes)
     return job

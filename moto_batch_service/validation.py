@@ -130,7 +130,8 @@ def retry_strategy(value: dict[str, Any] | None) -> dict[str, Any] | None:
         check_type(f"{member}.action", action, str)
         if action.upper() not in RETRY_ACTIONS:
             raise not_one_of(f"{member}.action", action, RETRY_ACTIONS)
-        entry = {"action": action}
+        # Matched in any case, echoed in the model's enum form (RETRY | EXIT).
+        entry = {"action": action.upper()}
         reason = rule.get("onStatusReason")
         if reason is not None:
             check_type(f"{member}.onStatusReason", reason, str)

@@ -6,10 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import boto3
+import botocore
+from botocore.handlers import BUILTIN_HANDLERS
 import pytest
 from moto import mock_aws
 
-from tests.shape_check import on_before_parse
+from tests.shape_check import MODEL, on_before_parse
 
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
@@ -29,12 +31,40 @@ PAYLOAD = json.dumps(
 )
 
 
+def requires_operation(operation: str) -> pytest.MarkDecorator:
+    """Skip unless the installed botocore's batch model has ``operation`` (UpdateServiceJob...)."""
+    return pytest.mark.skipif(
+        operation not in MODEL.operation_names,
+        reason=f"botocore {botocore.__version__} has no batch operation {operation} "
+        "(newer botocore)",
+    )
+
+
+def requires_botocore_member(shape: str, member: str) -> pytest.MarkDecorator:
+    """Skip unless the installed botocore's batch model has ``shape.member``.
+
+    E.g. ``requires_botocore_member("SubmitServiceJobRequest", "quotaShareName")``: an older
+    client refuses to send a member its model lacks and drops one it receives.
+    """
+    known = shape in MODEL.shape_names and member in MODEL.shape_for(shape).members
+    return pytest.mark.skipif(
+        not known,
+        reason=f"botocore {botocore.__version__} has no batch member {shape}.{member} "
+        "(newer botocore)",
+    )
+
+
 @pytest.fixture(autouse=True, scope="session")
-def _check_every_batch_response() -> None:
-    """Every batch response any boto3 client receives is checked against the model."""
-    boto3.setup_default_session(region_name=REGION)
-    assert boto3.DEFAULT_SESSION is not None
-    boto3.DEFAULT_SESSION.events.register("before-parse.batch", on_before_parse)
+def _check_every_batch_response() -> Iterator[None]:
+    """Every batch response any botocore client receives is checked against the model.
+
+    Registered as a botocore built-in handler, so it reaches every session, including the
+    fresh default session ``mock_aws`` gives each ``boto3.client`` call.
+    """
+    handler = ("before-parse.batch", on_before_parse)
+    BUILTIN_HANDLERS.append(handler)
+    yield
+    BUILTIN_HANDLERS.remove(handler)
 
 
 @pytest.fixture

@@ -50,3 +50,11 @@ def test_an_error_must_be_a_client_exception_with_a_message():
         check_response(LIST, 500, b'{"__type": "ServerException", "message": "boom"}')
     with pytest.raises(AssertionError):
         check_response(LIST, 400, b'{"__type": "InvalidToken", "message": "bad"}')
+
+
+def test_responses_inside_mock_aws_are_checked(batch, queue):
+    from tests import shape_check
+
+    before = len(shape_check.checked)
+    batch.list_service_jobs(jobQueue=queue)
+    assert shape_check.checked[before:] == ["ListServiceJobs"]

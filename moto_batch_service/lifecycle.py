@@ -1,0 +1,301 @@
+"""How service jobs move: SageMaker's side paced by moto's state manager, dispatch by capacity.
+
+Each request that looks at jobs first *settles* the store:
+
+1. terminations accepted earlier finish (the job becomes FAILED);
+2. attempts past ``timeoutConfig.attemptDurationSeconds`` fail (no retry);
+3. RUNNABLE jobs blocked longer than a queue's ``jobStateTimeLimitActions`` allow are FAILED;
+4. every job the state manager says is due takes one step (all the steps it can under
+   ``immediate``): SUBMITTED → RUNNABLE, SCHEDULED → STARTING (or back to RUNNABLE on a
+   capacity shortage), STARTING → RUNNING, RUNNING → the planned outcome;
+5. due RUNNABLE jobs are dispatched (→ SCHEDULED) where an enabled, valid service
+   environment of their queue has room: queues by priority, FIFO or fair-share order
+   inside a queue, strict head of line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .models import (
+    DISPATCHED,
+    ServiceEnvironment,
+    ServiceJob,
+    ServiceJobStatus,
+    ServiceQueue,
+)
+
+if TYPE_CHECKING:
+    from .backend import ServiceJobBackend
+
+SUBMITTED = ServiceJobStatus.SUBMITTED.value
+RUNNABLE = ServiceJobStatus.RUNNABLE.value
+SCHEDULED = ServiceJobStatus.SCHEDULED.value
+STARTING = ServiceJobStatus.STARTING.value
+RUNNING = ServiceJobStatus.RUNNING.value
+SUCCEEDED = ServiceJobStatus.SUCCEEDED.value
+FAILED = ServiceJobStatus.FAILED.value
+
+SAGEMAKER_PREFIX = "Received status from SageMaker: "
+CAPACITY_CODE = "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY"
+CAPACITY_REASON = f"{CAPACITY_CODE} - Unable to provision requested compute resources"
+MAX_RESOURCE_CODE = "MISCONFIGURATION:SERVICE_ENVIRONMENT_MAX_RESOURCE"
+MAX_RESOURCE_REASON = (
+    f"{MAX_RESOURCE_CODE} - Service environment(s) associated with the job queue cannot meet "
+    "the capacity requirement of the job."
+)
+TIMEOUT_REASON = "Job attempt duration exceeded timeout"
+TIME_LIMIT_REASON = "Terminated by JobStateTimeLimit action due to reason: {code}"
+NUM_INSTANCES = "NUM_INSTANCES"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happens to a job at its next decision point.
+
+    ``CAPACITY`` applies when the job is SCHEDULED (SageMaker finds no instances; the job
+    goes back to RUNNABLE without using an attempt); the others end a RUNNING attempt.
+    """
+
+    kind: str
+    reason: str | None = None
+
+
+def succeed() -> Outcome:
+    """The attempt completes: the job SUCCEEDS."""
+    return Outcome(SUCCEEDED)
+
+
+def fail(reason: str) -> Outcome:
+    """The attempt fails with SageMaker's ``FailureReason`` (e.g. ``"AlgorithmError: oom"``).
+
+    The job's status reason becomes ``"Received status from SageMaker: <reason>"``; the
+    retry strategy then decides between RUNNABLE (retry) and FAILED.
+    """
+    if not reason.startswith(SAGEMAKER_PREFIX.rstrip()):
+        reason = SAGEMAKER_PREFIX + reason
+    return Outcome(FAILED, reason)
+
+
+def capacity_shortage() -> Outcome:
+    """SageMaker has no instances for the training job: SCHEDULED → RUNNABLE, no attempt used."""
+    return Outcome("CAPACITY", CAPACITY_REASON)
+
+
+def time_out() -> Outcome:
+    """The attempt exceeds ``timeoutConfig``: the job FAILS without retry."""
+    return Outcome("TIMEOUT", TIMEOUT_REASON)
+
+
+def reason_matches(pattern: str, reason: str) -> bool:
+    """An ``evaluateOnExit.onStatusReason`` glob: ``*`` matches anything, the rest literally."""
+    regex = ".*".join(re.escape(part) for part in pattern.split("*"))
+    return re.fullmatch(regex, reason, flags=re.DOTALL) is not None
+
+
+def demand_of(job: ServiceJob) -> dict[str, float]:
+    return {u["capacityUnit"]: u["quantity"] for u in job.capacity_usage or ()}
+
+
+class Usage:
+    """Capacity held by dispatched jobs, per service environment and unit."""
+
+    def __init__(self, queues: Iterable[ServiceQueue]):
+        self._by_env: dict[str, dict[str, float]] = {}
+        for queue in queues:
+            for status in DISPATCHED:
+                for key in queue.keys(status):
+                    job = queue.jobs[key]
+                    env = job.environment or _first_environment(queue)
+                    if env is not None:
+                        self.add(env, job)
+
+    def add(self, env: ServiceEnvironment, job: ServiceJob) -> None:
+        used = self._by_env.setdefault(env.name, {})
+        for unit, quantity in demand_of(job).items():
+            used[unit] = used.get(unit, 0.0) + quantity
+
+    def fits(self, env: ServiceEnvironment, job: ServiceJob, empty: bool = False) -> bool:
+        demand = demand_of(job)
+        if not demand:
+            return True
+        used = {} if empty else self._by_env.get(env.name, {})
+        limits = {limit["capacityUnit"]: limit["maxCapacity"] for limit in env.capacity_limits}
+        if NUM_INSTANCES in limits:
+            return sum(used.values()) + sum(demand.values()) <= limits[NUM_INSTANCES]
+        return all(
+            unit in limits and used.get(unit, 0.0) + quantity <= limits[unit]
+            for unit, quantity in demand.items()
+        )
+
+
+def _first_environment(queue: ServiceQueue) -> ServiceEnvironment | None:
+    return queue.environment_order[0][1] if queue.environment_order else None
+
+
+def _usable(env: ServiceEnvironment) -> bool:
+    return env.state == "ENABLED" and env.status == "VALID"
+
+
+class Lifecycle:
+    """The settle step of one backend (see the module docstring)."""
+
+    def __init__(self, backend: ServiceJobBackend):
+        self.backend = backend
+
+    def settle(self, due: list[ServiceJob], unlimited: bool, at: int) -> None:
+        self._expire(at)
+        if unlimited:
+            self._run_to_rest(at)
+            return
+        waiting = [job for job in due if job.status == RUNNABLE]
+        for job in due:
+            if job.status != RUNNABLE and not job.is_terminal:
+                self._step(job, at)
+        self._dispatch(set(waiting), at)
+
+    def _run_to_rest(self, at: int) -> None:
+        while True:
+            moved = False
+            for job in list(self.backend.active_jobs()):
+                while job.status not in (RUNNABLE,) and not job.is_terminal:
+                    self._step(job, at)
+                    moved = True
+            runnable = {j for j in self.backend.active_jobs() if j.status == RUNNABLE}
+            if not self._dispatch(runnable, at) and not moved:
+                return
+
+    # -- timers -------------------------------------------------------------------------
+    def _expire(self, at: int) -> None:
+        for job in list(self.backend.active_jobs()):
+            seconds = (job.timeout_config or {}).get("attemptDurationSeconds")
+            if (
+                seconds
+                and job.status in (STARTING, RUNNING)
+                and job.attempt_clock is not None
+                and at - job.attempt_clock >= seconds * 1000
+            ):
+                self._end_attempt(job, TIMEOUT_REASON, at, retry=False)
+        for queue in list(self.backend.queues.values()):
+            for action in queue.time_limit_actions:
+                limit_ms = action["maxTimeSeconds"] * 1000
+                for key in list(queue.keys(RUNNABLE)):
+                    job = queue.jobs[key]
+                    if (
+                        job.blocked_since is not None
+                        and (job.status_reason or "").startswith(action["reason"])
+                        and at - job.blocked_since >= limit_ms
+                    ):
+                        reason = TIME_LIMIT_REASON.format(code=action["reason"])
+                        self.backend.move(job, FAILED, at, reason)
+
+    # -- SageMaker's side ---------------------------------------------------------------
+    def _step(self, job: ServiceJob, at: int) -> None:
+        status = job.status
+        if status == SUBMITTED:
+            self.backend.move(job, RUNNABLE, at)
+        elif status == SCHEDULED:
+            if job.planned and job.planned[0].kind == "CAPACITY":
+                outcome = job.planned.pop(0)
+                self.backend.move(job, RUNNABLE, at, outcome.reason)
+                job.blocked_since = at
+            else:
+                self.backend.move(job, STARTING, at)
+        elif status == STARTING:
+            self.backend.move(job, RUNNING, at)
+        elif status == RUNNING:
+            outcome = self._next_end(job)
+            if outcome.kind == SUCCEEDED:
+                self.backend.move(job, SUCCEEDED, at)
+            else:
+                self._end_attempt(job, outcome.reason or "", at, retry=outcome.kind == FAILED)
+
+    @staticmethod
+    def _next_end(job: ServiceJob) -> Outcome:
+        for i, outcome in enumerate(job.planned):
+            if outcome.kind != "CAPACITY":
+                return job.planned.pop(i)
+        return Outcome(SUCCEEDED)
+
+    def _end_attempt(self, job: ServiceJob, reason: str, at: int, retry: bool) -> None:
+        """A counted attempt failed: retry (back to RUNNABLE) or FAILED, per retryStrategy."""
+        job.attempt_count += 1
+        strategy: dict[str, Any] = job.retry_strategy or {"attempts": 1, "evaluateOnExit": []}
+        action = "RETRY" if retry else "EXIT"
+        if retry:
+            for rule in strategy["evaluateOnExit"]:
+                if reason_matches(rule.get("onStatusReason", "*"), reason):
+                    action = rule["action"].upper()
+                    break
+        if action == "RETRY" and job.attempt_count < strategy["attempts"]:
+            self.backend.move(job, RUNNABLE, at, attempt_reason=reason)
+        else:
+            self.backend.move(job, FAILED, at, reason)
+
+    # -- AWS Batch's side: dispatch -----------------------------------------------------
+    def _dispatch(self, wanted: set[ServiceJob], at: int) -> bool:
+        """Dispatch the wanted RUNNABLE jobs that may go now; True if any went."""
+        if not wanted:
+            return False
+        # Higher priority first; sorted() is stable, so equal priorities keep creation order.
+        queues = sorted({job.queue for job in wanted}, key=lambda q: -q.priority)
+        usage = Usage(self.backend.queues.values())
+        dispatched = False
+        for queue in queues:
+            while True:
+                head = next(
+                    (j for j in self.dispatch_order(queue) if j in wanted and j.status == RUNNABLE),
+                    None,
+                )
+                if head is None:
+                    break
+                env = next(
+                    (e for _, e in queue.environment_order if _usable(e) and usage.fits(e, head)),
+                    None,
+                )
+                if env is None:
+                    self._block(queue, head, at)
+                    break  # strict head of line
+                usage.add(env, head)
+                head.environment = env
+                head.blocked_since = None
+                self.backend.move(head, SCHEDULED, at)
+                dispatched = True
+        return dispatched
+
+    def _block(self, queue: ServiceQueue, job: ServiceJob, at: int) -> None:
+        never_fits = not any(
+            Usage(()).fits(env, job, empty=True)
+            for _, env in queue.environment_order
+            if env.status == "VALID"
+        )
+        reason = MAX_RESOURCE_REASON if never_fits else None
+        if reason is not None and job.status_reason != reason:
+            job.status_reason = reason
+            job.blocked_since = at
+
+    def dispatch_order(self, queue: ServiceQueue) -> Iterable[ServiceJob]:
+        """RUNNABLE jobs of a queue in the order the scheduler considers them (read lazily)."""
+        keys = queue.keys(RUNNABLE)
+        weights = self.backend.share_weights(queue)
+        if weights is None:  # FIFO: oldest first
+            return (queue.jobs[key] for key in keys)
+        share_usage: dict[str, float] = {}
+        for status in DISPATCHED:
+            for key in queue.keys(status):
+                job = queue.jobs[key]
+                share = job.share_identifier or ""
+                share_usage[share] = share_usage.get(share, 0.0) + sum(demand_of(job).values())
+
+        def order(job: ServiceJob) -> tuple[float, int, tuple[int, int]]:
+            share = job.share_identifier or ""
+            return (
+                share_usage.get(share, 0.0) / weights(share),
+                -(job.scheduling_priority or 0),
+                job.key,
+            )
+
+        return sorted((queue.jobs[key] for key in keys), key=order)

@@ -1,0 +1,89 @@
+"""Several versions of botocore and moto: the import-time check and the old-model tolerance."""
+
+import copy
+import json
+
+import botocore.loaders
+import pytest
+from botocore.model import ServiceModel
+
+from moto_batch_service._moto import MIN_BOTOCORE, check_botocore, partition_of
+from tests.conftest import requires_botocore_member, requires_operation
+from tests.shape_check import MODEL, NEWER_MEMBERS, check_response
+
+
+class FakeModel:
+    def __init__(self, *operations):
+        self.operation_names = list(operations)
+
+
+def test_a_botocore_without_service_job_operations_is_refused_at_import():
+    with pytest.raises(ImportError, match=rf"needs botocore >= {MIN_BOTOCORE}") as exc:
+        check_botocore(FakeModel("ListJobs", "SubmitJob", "DescribeJobQueues"))
+    assert "ListServiceJobs" in str(exc.value)
+    assert "pip install" in str(exc.value)
+
+
+def test_a_botocore_with_service_job_operations_is_accepted():
+    check_botocore(FakeModel("ListJobs", "ListServiceJobs"))
+
+
+def test_the_installed_botocore_is_accepted():
+    check_botocore()
+    assert MIN_BOTOCORE == "1.39.16"
+
+
+@pytest.mark.parametrize(
+    "region, partition",
+    [("us-east-1", "aws"), ("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")],
+)
+def test_partition_of_a_region(region, partition):
+    assert partition_of(region) == partition
+
+
+@requires_operation("TerminateServiceJobs")
+def test_every_newer_member_is_a_member_of_the_newest_model():
+    for shape, members in NEWER_MEMBERS.items():
+        assert members <= set(MODEL.shape_for(shape).members), shape
+
+
+def _model_without(shape, *members):
+    """The installed batch model as an older botocore would have it: ``members`` removed."""
+    raw = botocore.loaders.create_loader().load_service_model("batch", "service-2")
+    raw = copy.deepcopy(raw)
+    for member in members:
+        raw["shapes"][shape]["members"].pop(member, None)
+    return ServiceModel(raw, "batch")
+
+
+JOB_ID = "a4d6c728-8ee8-4c65-8e2a-9a5e8f4b7c3d"
+SUMMARY = {
+    "jobId": JOB_ID,
+    "jobName": "job",
+    "jobArn": f"arn:aws:batch:us-east-1:123456789012:service-job/{JOB_ID}",
+    "serviceJobType": "SAGEMAKER_TRAINING",
+    "status": "RUNNING",
+    "createdAt": 1700000000000,
+    "capacityUsage": [{"capacityUnit": "ml.m5.large", "quantity": "not a number"}],
+    "scheduledAt": 1700000000001,
+}
+
+
+def _listing(**changes):
+    return json.dumps({"jobSummaryList": [{**SUMMARY, **changes}]}).encode()
+
+
+def test_an_older_model_lets_through_the_members_it_lacks_but_checks_the_rest():
+    old = _model_without("ServiceJobSummary", "capacityUsage", "scheduledAt")
+    listing = old.operation_model("ListServiceJobs")
+    check_response(listing, 200, _listing())
+    with pytest.raises(AssertionError, match="colour: not a member of ServiceJobSummary"):
+        check_response(listing, 200, _listing(colour="blue"))
+    with pytest.raises(AssertionError, match="createdAt: expected integer"):
+        check_response(listing, 200, _listing(createdAt="yesterday"))
+
+
+@requires_botocore_member("ServiceJobSummary", "capacityUsage")
+def test_a_model_that_knows_a_newer_member_checks_it():
+    with pytest.raises(AssertionError, match="expected number"):
+        check_response(MODEL.operation_model("ListServiceJobs"), 200, _listing())
