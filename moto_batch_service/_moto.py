@@ -7,6 +7,9 @@ routes are not what this package was written for, rather than half-working.
 
 from __future__ import annotations
 
+import gc
+import logging
+import sys
 import threading
 from typing import Any
 
@@ -56,6 +59,7 @@ check_botocore()
 SERVICE_JOB_MODEL = "batch::service_job"
 
 DEFAULT_TRANSITION = {"progression": "manual", "times": 1}
+log = logging.getLogger("moto_batch_service")
 _lock = threading.Lock()
 _registered = False
 
@@ -88,5 +92,37 @@ def register() -> None:
                 )
         paths.update(QUEUE_ROUTES)
         paths.update(ROUTES)
+        from moto.moto_api._internal import urls as moto_api_urls
+
+        from .steering import PATH, plan_attempts
+
+        moto_api_urls.url_paths.setdefault("{0}" + PATH + "$", plan_attempts)
         state_manager.register_default_transition(SERVICE_JOB_MODEL, transition=DEFAULT_TRANSITION)
+        _refresh_running_servers()
         _registered = True
+
+
+def _refresh_running_servers() -> None:
+    """Make moto servers that already built their batch app rebuild it with our routes.
+
+    moto's server builds one Flask app per service on its first request and keeps it; a
+    server that served batch before this package was imported would answer 404 to every
+    service-job operation. Dropping its cached apps makes the next request build them anew.
+    """
+    module = sys.modules.get("moto.moto_server.werkzeug_app")
+    if module is None:  # no server has been created in this process
+        return
+    dispatcher = module.DomainDispatcherApplication
+    for app in gc.get_referrers(dispatcher):
+        if not isinstance(app, dispatcher):
+            continue
+        with app.lock:
+            stale = [name for name in ("batch", "moto_api") if name in app.app_instances]
+            for name in stale:
+                del app.app_instances[name]
+        if "batch" in stale:
+            log.warning(
+                "moto_batch_service was imported after a running moto server had served batch "
+                "requests; its batch routes have been rebuilt to serve service jobs. Import "
+                "moto_batch_service before starting the server to avoid this."
+            )

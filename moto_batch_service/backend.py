@@ -110,7 +110,7 @@ class _JobQuery:
                 self.created_after = _epoch_ms(name, value)
         elif name == "JOB_STATUS":
             if value not in STATUSES:
-                raise not_one_of("filters.values", value, STATUSES)
+                raise not_one_of("filters[0].values", value, STATUSES)
             self.status = value
         else:
             attribute = "share_identifier" if name == "SHARE_IDENTIFIER" else "quota_share_name"
@@ -175,7 +175,7 @@ def _encode_token(key: JobKey, fingerprint: str) -> str:
     return base64.urlsafe_b64encode(raw).decode()
 
 
-def _decode_token(token: str, fingerprint: str) -> JobKey:
+def _decode_token(token: str, fingerprint: str, request: str) -> JobKey:
     try:
         created_at, seq, issued_for = json.loads(base64.urlsafe_b64decode(token.encode()))
         if not (isinstance(created_at, int) and isinstance(seq, int)):
@@ -184,8 +184,7 @@ def _decode_token(token: str, fingerprint: str) -> JobKey:
         raise ClientException(f"Invalid nextToken: {token}") from None
     if issued_for != fingerprint:
         raise ClientException(
-            "Invalid nextToken: it was issued for a different request "
-            "(another job queue, status or filter)"
+            f"Invalid nextToken: it was issued for a different request ({request})"
         )
     return created_at, seq
 
@@ -270,7 +269,11 @@ class ServiceJobBackend(BaseBackend):
         fingerprint = hashlib.sha256(
             json.dumps(sorted(wanted) if wanted is not None else None).encode()
         ).hexdigest()[:16]
-        after = _decode_token(next_token, fingerprint)[1] if next_token else 0
+        after = (
+            _decode_token(next_token, fingerprint, "another list of service environments")[1]
+            if next_token
+            else 0
+        )
         envs = [
             env
             for env in self.environments.values()
@@ -447,6 +450,7 @@ class ServiceJobBackend(BaseBackend):
         at = now_ms()
         for job in list(queue.jobs.values()):
             if not job.is_terminal:
+                job.is_terminated = True
                 self.move(job, ServiceJobStatus.FAILED.value, at, "Job queue deleted")
         del self.queues[queue.name]
 
@@ -489,6 +493,7 @@ class ServiceJobBackend(BaseBackend):
         }
         queue = self._submittable_queue(job_queue)
         self._check_shares(queue, share_identifier, quota_share_name)
+        request["job_queue"] = queue.arn  # the same queue, by name or ARN, is the same request
         if client_token is not None:
             fingerprint = hashlib.sha256(
                 json.dumps(request, sort_keys=True, default=str).encode()
@@ -671,7 +676,11 @@ class ServiceJobBackend(BaseBackend):
         if queue is None and not self._container_queue_exists(job_queue):
             raise _queue_not_found(job_queue)
         query = _JobQuery(queue, job_status, filters)
-        before = _decode_token(next_token, query.fingerprint) if next_token else None
+        before = (
+            _decode_token(next_token, query.fingerprint, "another job queue, status or filter")
+            if next_token
+            else None
+        )
         if queue is None:  # a container queue holds no service jobs
             return [], None
         self._settle()
@@ -876,7 +885,15 @@ class ServiceJobBackend(BaseBackend):
         queue = self.find_queue(identifier)
         if queue is not None:
             return queue
-        name = identifier.rsplit("job-queue/", 1)[-1] if identifier.startswith("arn:") else identifier
+        name = identifier
+        if identifier.startswith("arn:"):
+            prefix = self._arn_prefix + "job-queue/"
+            if not identifier.startswith(prefix):
+                raise ClientException(
+                    f"{identifier} is not a job queue ARN of account {self.account_id} "
+                    f"in {self.region_name}"
+                )
+            name = identifier[len(prefix) :]
         if self._container_queue_exists(name):
             raise ClientException(f"Job queue {name} is not of type SAGEMAKER_TRAINING")
         env = self.environments.get(name) or self.create_service_environment(

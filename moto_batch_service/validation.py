@@ -13,7 +13,7 @@ from .exceptions import ClientException, invalid_value, missing, not_one_of
 from .params import check_type
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
-INSTANCE_TYPE_PATTERN = re.compile(r"^ml\.[a-z0-9-]+\.[a-z0-9]+$")
+INSTANCE_TYPE_PATTERN = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
 NUM_INSTANCES = "NUM_INSTANCES"
 STATES = ("ENABLED", "DISABLED")
 RETRY_ACTIONS = ("RETRY", "EXIT")

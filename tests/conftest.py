@@ -31,27 +31,41 @@ PAYLOAD = json.dumps(
 )
 
 
-def requires_operation(operation: str) -> pytest.MarkDecorator:
-    """Skip unless the installed botocore's batch model has ``operation`` (UpdateServiceJob...)."""
-    return pytest.mark.skipif(
-        operation not in MODEL.operation_names,
-        reason=f"botocore {botocore.__version__} has no batch operation {operation} "
-        "(newer botocore)",
+# Markers for tests that need what only a newer botocore's batch model has (an older client
+# cannot call an operation it lacks, refuses a request member it lacks, and drops a response
+# member it lacks). Decided by the installed model, not by version strings:
+#   @pytest.mark.requires_operation("UpdateServiceJob")
+#   @pytest.mark.requires_botocore_member("ServiceJobSummary", "scheduledAt")
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "requires_operation(name): skip unless the installed botocore's batch model has it",
+    )
+    config.addinivalue_line(
+        "markers",
+        "requires_botocore_member(shape, member): skip unless the installed botocore's batch "
+        "model has that member",
     )
 
 
-def requires_botocore_member(shape: str, member: str) -> pytest.MarkDecorator:
-    """Skip unless the installed botocore's batch model has ``shape.member``.
+def missing_from_botocore(item: pytest.Item) -> str | None:
+    """Why ``item`` cannot run on the installed botocore, or None if it can."""
+    for mark in item.iter_markers("requires_operation"):
+        (operation,) = mark.args
+        if operation not in MODEL.operation_names:
+            return f"botocore {botocore.__version__} has no batch operation {operation}"
+    for mark in item.iter_markers("requires_botocore_member"):
+        shape, member = mark.args
+        if shape not in MODEL.shape_names or member not in MODEL.shape_for(shape).members:
+            return f"botocore {botocore.__version__} has no batch member {shape}.{member}"
+    return None
 
-    E.g. ``requires_botocore_member("SubmitServiceJobRequest", "quotaShareName")``: an older
-    client refuses to send a member its model lacks and drops one it receives.
-    """
-    known = shape in MODEL.shape_names and member in MODEL.shape_for(shape).members
-    return pytest.mark.skipif(
-        not known,
-        reason=f"botocore {botocore.__version__} has no batch member {shape}.{member} "
-        "(newer botocore)",
-    )
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        reason = missing_from_botocore(item)
+        if reason is not None:
+            item.add_marker(pytest.mark.skip(reason=f"{reason} (needs a newer botocore)"))
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -8,7 +8,6 @@ import pytest
 from botocore.model import ServiceModel
 
 from moto_batch_service._moto import MIN_BOTOCORE, check_botocore, partition_of
-from tests.conftest import requires_botocore_member, requires_operation
 from tests.shape_check import MODEL, NEWER_MEMBERS, check_response
 
 
@@ -41,7 +40,7 @@ def test_partition_of_a_region(region, partition):
     assert partition_of(region) == partition
 
 
-@requires_operation("TerminateServiceJobs")
+@pytest.mark.requires_operation("TerminateServiceJobs")
 def test_every_newer_member_is_a_member_of_the_newest_model():
     for shape, members in NEWER_MEMBERS.items():
         assert members <= set(MODEL.shape_for(shape).members), shape
@@ -83,7 +82,7 @@ def test_an_older_model_lets_through_the_members_it_lacks_but_checks_the_rest():
         check_response(listing, 200, _listing(createdAt="yesterday"))
 
 
-@requires_botocore_member("ServiceJobSummary", "capacityUsage")
+@pytest.mark.requires_botocore_member("ServiceJobSummary", "capacityUsage")
 def test_a_model_that_knows_a_newer_member_checks_it():
     with pytest.raises(AssertionError, match="expected number"):
         check_response(MODEL.operation_model("ListServiceJobs"), 200, _listing())

@@ -390,7 +390,7 @@ def test_legacy_job_status_filter_selects_that_status(batch, queue, status):
 
 def test_legacy_job_status_filter_refuses_an_unknown_status(batch, queue):
     assert refused(batch, jobQueue=queue, filters=one_filter("JOB_STATUS", "DONE")) == bad_request(
-        f"filters.values DONE must be one of {STATUS_CHOICES}"
+        f"filters[0].values DONE must be one of {STATUS_CHOICES}"
     )
 
 

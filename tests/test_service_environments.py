@@ -23,7 +23,8 @@ BAD_NAME = (
 BAD_UNIT = "it must be NUM_INSTANCES or a SageMaker instance type such as ml.m5.large"
 MIXED_UNITS = "capacityLimits cannot mix NUM_INSTANCES with instance-type capacity units"
 OTHER_REQUEST_TOKEN = (
-    "Invalid nextToken: it was issued for a different request (another job queue, status or filter)"
+    "Invalid nextToken: it was issued for a different request "
+    "(another list of service environments)"
 )
 
 

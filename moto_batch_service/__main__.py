@@ -1,0 +1,5 @@
+"""``python -m moto_batch_service``: run moto's server with service jobs (see ``server``)."""
+
+from .server import main
+
+main()

@@ -1,0 +1,80 @@
+"""Steering service jobs over HTTP, for users of moto's server.
+
+``POST /moto-api/static/batch/service-job-attempts`` with a JSON body::
+
+    {"jobId": "<job ID or ARN>",
+     "outcomes": [{"type": "CAPACITY"}, {"type": "FAILED", "reason": "AlgorithmError: oom"},
+                  {"type": "SUCCEEDED"}, {"type": "TIMEOUT"}],
+     "accountId": "123456789012", "region": "us-east-1"}
+
+plans the job's next attempts like ``plan_service_job_attempts``. ``accountId`` and
+``region`` default to the job ARN's, else moto's default account and us-east-1.
+Answers 201 with ``{}``, or 400 with ``{"__type": "ClientException", "message": ...}``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from moto.core import DEFAULT_ACCOUNT_ID
+
+from .exceptions import ClientException
+from .lifecycle import Outcome, capacity_shortage, fail, succeed, time_out
+from .seeding import plan_service_job_attempts
+
+PATH = "/moto-api/static/batch/service-job-attempts"
+OUTCOME_TYPES = ("SUCCEEDED", "FAILED", "CAPACITY", "TIMEOUT")
+
+
+def _outcome(raw: Any) -> Outcome:
+    if not isinstance(raw, dict) or raw.get("type") not in OUTCOME_TYPES:
+        raise ClientException(
+            f"Each outcome must be an object whose type is one of {' | '.join(OUTCOME_TYPES)}, "
+            f"not {raw!r}"
+        )
+    kind = raw["type"]
+    if kind == "FAILED":
+        reason = raw.get("reason")
+        if not isinstance(reason, str) or not reason:
+            raise ClientException("A FAILED outcome needs a reason, e.g. 'AlgorithmError: oom'")
+        return fail(reason)
+    return {"SUCCEEDED": succeed, "CAPACITY": capacity_shortage, "TIMEOUT": time_out}[kind]()
+
+
+def _body(request: Any, headers: Any) -> Any:
+    raw = getattr(request, "body", None)
+    if raw is None:  # a werkzeug request (moto's server)
+        length = int(headers.get("Content-Length") or 0)
+        raw = request.environ["wsgi.input"].read(length)
+    return json.loads(raw or b"{}")
+
+
+def plan_attempts(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
+    """moto-api handler: plan the outcomes of a service job's next attempts."""
+    try:
+        try:
+            body = _body(request, headers)
+        except ValueError:
+            raise ClientException("The request body is not valid JSON") from None
+        if not isinstance(body, dict):
+            raise ClientException("The request body must be a JSON object")
+        job_id = body.get("jobId")
+        outcomes = body.get("outcomes")
+        if not isinstance(job_id, str) or not job_id:
+            raise ClientException("jobId must be provided")
+        if not isinstance(outcomes, list) or not outcomes:
+            raise ClientException("outcomes must be a non-empty list")
+        account, region = DEFAULT_ACCOUNT_ID, "us-east-1"
+        if job_id.startswith("arn:"):
+            parts = job_id.split(":")
+            if len(parts) >= 6:
+                region, account = parts[3], parts[4]
+        account = str(body.get("accountId") or account)
+        region = str(body.get("region") or region)
+        plan_service_job_attempts(
+            job_id, *map(_outcome, outcomes), account_id=account, region_name=region
+        )
+    except ClientException as error:
+        return 400, {"Content-Type": "application/json"}, error.description
+    return 201, {"Content-Type": "application/json"}, "{}"
