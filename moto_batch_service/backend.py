@@ -24,7 +24,9 @@ from moto.moto_api import state_manager
 from ._moto import ManagedState, partition_of
 from . import validation as check
 from .exceptions import ClientException, invalid_value, missing, not_one_of
+from . import quota
 from .lifecycle import Lifecycle
+from .quota import QuotaShare, quota_share_policy
 from .models import (
     DISPATCHED,
     SAGEMAKER_TRAINING,
@@ -199,6 +201,9 @@ class ServiceJobBackend(BaseBackend):
         self.queues: dict[str, ServiceQueue] = {}
         self.jobs: dict[str, ServiceJob] = {}
         self._client_tokens: dict[str, tuple[str, ServiceJob]] = {}
+        # Scheduling policies (moto's) that carry a quotaSharePolicy, by ARN.
+        self.quota_policies: dict[str, dict[str, Any]] = {}
+        self.quota_shares: dict[str, QuotaShare] = {}
         # Managed (submitted, not seeded) jobs that are not finished yet.
         self._active: dict[str, ServiceJob] = {}
         # Active jobs advanced since the last settle (enough under manual progression).
@@ -452,6 +457,8 @@ class ServiceJobBackend(BaseBackend):
             if not job.is_terminal:
                 job.is_terminated = True
                 self.move(job, ServiceJobStatus.FAILED.value, at, "Job queue deleted")
+        for share in self.queue_shares(queue):
+            del self.quota_shares[share.arn]
         del self.queues[queue.name]
 
     # -- service jobs -----------------------------------------------------------------
@@ -531,21 +538,42 @@ class ServiceJobBackend(BaseBackend):
             raise ClientException(f"Job queue {queue.name} is DISABLED and accepts no new jobs")
         return queue
 
+    def policy_kind(self, queue: ServiceQueue) -> str | None:
+        """FAIRSHARE or QUOTA after the queue's scheduling policy; None for a FIFO queue."""
+        if queue.scheduling_policy_arn is None:
+            return None
+        return "QUOTA" if queue.scheduling_policy_arn in self.quota_policies else "FAIRSHARE"
+
     def _check_shares(
         self, queue: ServiceQueue, share_identifier: str | None, quota_share_name: str | None
     ) -> None:
-        fair_share = queue.scheduling_policy_arn is not None
-        if fair_share and not share_identifier:
+        kind = self.policy_kind(queue)
+        if kind == "FAIRSHARE" and not share_identifier:
             raise ClientException(
                 f"shareIdentifier must be provided: job queue {queue.name} has a fair-share "
                 "scheduling policy"
             )
-        if share_identifier and not fair_share:
+        if share_identifier and kind != "FAIRSHARE":
             raise ClientException(
                 f"shareIdentifier cannot be used: job queue {queue.name} has no fair-share "
                 "scheduling policy"
             )
-        if quota_share_name:
+        if kind == "QUOTA":
+            if not quota_share_name:
+                raise ClientException(
+                    f"quotaShareName must be provided: job queue {queue.name} has a quota-share "
+                    "scheduling policy"
+                )
+            share = self.quota_shares.get(f"{queue.arn}/quota-share/{quota_share_name}")
+            if share is None:
+                raise ClientException(
+                    f"Quota share {quota_share_name} does not exist in job queue {queue.name}"
+                )
+            if share.state != "ENABLED":
+                raise ClientException(
+                    f"Quota share {quota_share_name} is DISABLED and accepts no new jobs"
+                )
+        elif quota_share_name:
             raise ClientException(
                 f"quotaShareName cannot be used: job queue {queue.name} has no quota-share policy"
             )
@@ -768,6 +796,109 @@ class ServiceJobBackend(BaseBackend):
             "queueUtilization": utilization,
         }
 
+    # -- quota shares --------------------------------------------------------------------
+    def queue_shares(self, queue: ServiceQueue) -> list[QuotaShare]:
+        return [share for share in self.quota_shares.values() if share.queue_arn == queue.arn]
+
+    def get_quota_share(self, arn: str | None) -> QuotaShare:
+        if not arn:
+            raise missing("quotaShareArn")
+        share = self.quota_shares.get(arn)
+        if share is None:
+            raise ClientException(f"Quota share {arn} does not exist")
+        return share
+
+    def create_quota_share(
+        self,
+        name: str | None,
+        job_queue: str | None,
+        capacity_limits: list[Any] | None,
+        resource_sharing: dict[str, Any] | None,
+        preemption: dict[str, Any] | None,
+        state: str | None,
+        tags: dict[str, str] | None,
+    ) -> QuotaShare:
+        name = check.name("quotaShareName", name)
+        if not job_queue:
+            raise missing("jobQueue")
+        members = (
+            quota.capacity_limits(capacity_limits),
+            quota.resource_sharing(resource_sharing),
+            quota.preemption(preemption),
+            check.state(state),
+            check.tags(tags),
+        )
+        queue = self.get_queue(job_queue)
+        share = QuotaShare(name, queue.arn, next(self._seq), *members)
+        if self.policy_kind(queue) != "QUOTA":
+            raise ClientException(
+                f"Job queue {queue.name} has no quota-share scheduling policy; quota shares "
+                "need a queue whose scheduling policy has a quotaSharePolicy"
+            )
+        if share.arn in self.quota_shares:
+            raise ClientException(ALREADY_EXISTS)
+        if len(self.queue_shares(queue)) >= quota.MAX_SHARES_PER_QUEUE:
+            raise ClientException(
+                f"Job queue {queue.name} already has {quota.MAX_SHARES_PER_QUEUE} quota shares"
+            )
+        self.quota_shares[share.arn] = share
+        return share
+
+    def list_quota_shares(
+        self, job_queue: str | None, max_results: int | None, next_token: str | None
+    ) -> tuple[list[QuotaShare], str | None]:
+        limit = self._page_size(max_results)
+        if not job_queue:
+            raise missing("jobQueue")
+        queue = self.get_queue(job_queue)
+        fingerprint = hashlib.sha256(queue.arn.encode()).hexdigest()[:16]
+        after = (
+            _decode_token(next_token, fingerprint, "another job queue")[1] if next_token else 0
+        )
+        shares = [share for share in self.queue_shares(queue) if share.seq > after]
+        if len(shares) > limit:
+            return shares[:limit], _encode_token((0, shares[limit - 1].seq), fingerprint)
+        return shares, None
+
+    def update_quota_share(
+        self,
+        arn: str | None,
+        capacity_limits: list[Any] | None,
+        resource_sharing: dict[str, Any] | None,
+        preemption: dict[str, Any] | None,
+        state: str | None,
+    ) -> QuotaShare:
+        share = self.get_quota_share(arn)
+        changes: dict[str, Any] = {"state": check.state(state, default=share.state)}
+        if capacity_limits is not None:
+            changes["capacity_limits"] = quota.capacity_limits(capacity_limits)
+        if resource_sharing is not None:
+            changes["resource_sharing"] = quota.resource_sharing(resource_sharing)
+        if preemption is not None:
+            changes["preemption"] = quota.preemption(preemption)
+        for attribute, value in changes.items():
+            setattr(share, attribute, value)
+        return share
+
+    def delete_quota_share(self, arn: str | None) -> None:
+        share = self.get_quota_share(arn)
+        if share.state != "DISABLED":
+            raise ClientException(
+                f"Quota share {share.name} must be DISABLED before it can be deleted"
+            )
+        queue = next((q for q in self.queues.values() if q.arn == share.queue_arn), None)
+        if queue is not None:
+            at = now_ms()
+            for job in list(queue.jobs.values()):
+                if job.quota_share_name == share.name and not job.is_terminal:
+                    job.is_terminated = True
+                    self.move(job, ServiceJobStatus.FAILED.value, at, "Quota share deleted")
+        del self.quota_shares[share.arn]
+
+    def create_quota_policy(self, arn: str, policy: dict[str, Any] | None) -> None:
+        """Remember that moto's scheduling policy ``arn`` is a quota-share policy."""
+        self.quota_policies[arn] = quota_share_policy(policy)
+
     # -- tags ----------------------------------------------------------------------------
     def tagged_resource(self, arn: str) -> ServiceJob | ServiceEnvironment | ServiceQueue | None:
         """The service job, service environment or SAGEMAKER_TRAINING queue an ARN names.
@@ -781,6 +912,11 @@ class ServiceJobBackend(BaseBackend):
             ("service-environment/", self.environments),
             ("job-queue/", self.queues),
         )
+        if "/quota-share/" in arn:
+            share = self.quota_shares.get(arn)
+            if share is None:
+                raise ClientException(f"Resource {arn} not found")
+            return share  # type: ignore[return-value]
         for kind, store in kinds:
             if arn.startswith(prefix + kind):
                 resource = store.get(arn[len(prefix + kind) :])
@@ -843,8 +979,8 @@ class ServiceJobBackend(BaseBackend):
         return list(self._active.values())
 
     def share_weights(self, queue: ServiceQueue) -> Callable[[str], float] | None:
-        """Fair-share weight of each share identifier, or None for a FIFO queue."""
-        if queue.scheduling_policy_arn is None:
+        """Fair-share weight of each share identifier; None unless the queue is fair-share."""
+        if self.policy_kind(queue) != "FAIRSHARE":
             return None
         policies = batch_backends[self.account_id][self.region_name].describe_scheduling_policies(
             [queue.scheduling_policy_arn]

@@ -118,6 +118,11 @@ class Usage:
         for unit, quantity in demand_of(job).items():
             used[unit] = used.get(unit, 0.0) + quantity
 
+    def remove(self, env: ServiceEnvironment, job: ServiceJob) -> None:
+        used = self._by_env.setdefault(env.name, {})
+        for unit, quantity in demand_of(job).items():
+            used[unit] = used.get(unit, 0.0) - quantity
+
     def fits(self, env: ServiceEnvironment, job: ServiceJob, empty: bool = False) -> bool:
         demand = demand_of(job)
         if not demand:
@@ -237,17 +242,36 @@ class Lifecycle:
 
     # -- AWS Batch's side: dispatch -----------------------------------------------------
     def _dispatch(self, wanted: set[ServiceJob], at: int) -> bool:
-        """Dispatch the wanted RUNNABLE jobs that may go now; True if any went."""
+        """Dispatch the wanted RUNNABLE jobs that may go now; True if any went.
+
+        A submitted RUNNABLE job that is not due yet keeps its place in line: it holds the
+        room it would take (so no job behind it, in its queue or a lower-priority one,
+        overtakes it) or, if it does not fit, blocks its queue.
+        """
         if not wanted:
             return False
         # Higher priority first; sorted() is stable, so equal priorities keep creation order.
-        queues = sorted({job.queue for job in wanted}, key=lambda q: -q.priority)
+        queues = sorted(
+            (q for q in self.backend.queues.values() if q.keys(RUNNABLE)), key=lambda q: -q.priority
+        )
         usage = Usage(self.backend.queues.values())
         dispatched = False
         for queue in queues:
+            if self.backend.policy_kind(queue) == "QUOTA":
+                from .quota_dispatch import QuotaDispatch
+
+                dispatched = QuotaDispatch(self.backend, queue, usage, at).run(wanted) or dispatched
+                continue
+            held: set[ServiceJob] = set()  # not due yet: room kept for them
             while True:
                 head = next(
-                    (j for j in self.dispatch_order(queue) if j in wanted and j.status == RUNNABLE),
+                    (
+                        j
+                        for j in self.dispatch_order(queue)
+                        if j.status == RUNNABLE
+                        and j not in held
+                        and (j in wanted or j.progress is not None)
+                    ),
                     None,
                 )
                 if head is None:
@@ -257,9 +281,13 @@ class Lifecycle:
                     None,
                 )
                 if env is None:
-                    self._block(queue, head, at)
+                    if head in wanted:
+                        self._block(queue, head, at)
                     break  # strict head of line
                 usage.add(env, head)
+                if head not in wanted:
+                    held.add(head)
+                    continue
                 head.environment = env
                 head.blocked_since = None
                 self.backend.move(head, SCHEDULED, at)
@@ -290,10 +318,12 @@ class Lifecycle:
                 share = job.share_identifier or ""
                 share_usage[share] = share_usage.get(share, 0.0) + sum(demand_of(job).values())
 
+        # A lower weightFactor earns more capacity (0.125 gets 8 times the share of 1.0),
+        # so a share's usage counts multiplied by its weight.
         def order(job: ServiceJob) -> tuple[float, int, tuple[int, int]]:
             share = job.share_identifier or ""
             return (
-                share_usage.get(share, 0.0) / weights(share),
+                share_usage.get(share, 0.0) * weights(share),
                 -(job.scheduling_priority or 0),
                 job.key,
             )

@@ -288,6 +288,8 @@ class ServiceJob(BaseModel):
         self.environment: ServiceEnvironment | None = None
         self.blocked_since: int | None = None
         self.runnable_since: int | None = None  # when it last entered RUNNABLE
+        self.preempted_count = 0
+        self.recent_preemptions: list[dict[str, Any]] = []
         self.capacity_usage = capacity_usage_of(service_request_payload)
         self._training_job_base = training_job_name_of(service_request_payload, job_name)
         self._sagemaker_prefix = f"arn:{partition}:sagemaker:{region_name}:{account_id}"
@@ -342,6 +344,18 @@ class ServiceJob(BaseModel):
         self.status = status
         if reason is not None or status not in TERMINAL:
             self.status_reason = reason
+
+    def record_preemption(self, at: int, reason: str, keep: int) -> None:
+        """Count a preemption of the running attempt, keeping the ``keep`` most recent."""
+        self.preempted_count += 1
+        detail = {
+            "serviceResourceId": {"name": "TrainingJobArn", "value": self.training_job_arn},
+            "stoppedAt": at,
+            "statusReason": reason,
+        }
+        if self.attempt_started_at is not None:
+            detail["startedAt"] = self.attempt_started_at
+        self.recent_preemptions = [detail, *self.recent_preemptions][:keep]
 
     def _attempt_detail(self, stopped_at: int, reason: str | None) -> dict[str, Any]:
         detail: dict[str, Any] = {
@@ -399,6 +413,11 @@ class ServiceJob(BaseModel):
         view["attempts"] = [dict(a) for a in self.attempts]
         view["serviceRequestPayload"] = self.service_request_payload
         view["tags"] = dict(self.tags)
+        if self.preempted_count:
+            view["preemptionSummary"] = {
+                "preemptedAttemptCount": self.preempted_count,
+                "recentPreemptedAttempts": [dict(a) for a in self.recent_preemptions],
+            }
         optional = (
             ("retryStrategy", self.retry_strategy),
             ("schedulingPriority", self.scheduling_priority),

@@ -17,6 +17,7 @@ from .backend import ALREADY_EXISTS, ServiceJobBackend, service_job_backends
 from .exceptions import ClientException
 from .models import SAGEMAKER_TRAINING
 from .params import Params
+from .quota import quota_share_policy
 
 
 class QueueResponse(BatchResponse):
@@ -105,3 +106,51 @@ class QueueResponse(BatchResponse):
         elif self.method == "DELETE":
             backend.untag_resource(resource, self.querystring.get("tagKeys"))
         return "{}"
+
+    # -- scheduling policies: moto keeps fairsharePolicy only; quotaSharePolicy is ours --
+    def createschedulingpolicy(self) -> str:
+        p = Params(self.body)
+        quota_policy = p.object("quotaSharePolicy")
+        if quota_policy is None:
+            return super().createschedulingpolicy()  # type: ignore[no-any-return]
+        if p.object("fairsharePolicy") is not None:
+            raise ClientException(
+                "A scheduling policy has either a fairsharePolicy or a quotaSharePolicy, not both"
+            )
+        quota_share_policy(quota_policy)  # check before moto stores anything
+        body = super().createschedulingpolicy()
+        self.service_backend.create_quota_policy(json.loads(body)["arn"], quota_policy)
+        return body  # type: ignore[no-any-return]
+
+    def describeschedulingpolicies(self) -> str:
+        quota_policies = self.service_backend.quota_policies
+        body: dict[str, Any] = json.loads(super().describeschedulingpolicies())
+        for policy in body.get("schedulingPolicies", []):
+            if policy.get("arn") in quota_policies:
+                policy.pop("fairsharePolicy", None)
+                policy["quotaSharePolicy"] = dict(quota_policies[policy["arn"]])
+        return json.dumps(body)
+
+    def updateschedulingpolicy(self) -> str:
+        p = Params(self.body)
+        arn = p.string("arn")
+        is_quota = arn in self.service_backend.quota_policies
+        if is_quota and p.object("fairsharePolicy") is not None:
+            raise ClientException(
+                f"Scheduling policy {arn} is a quota-share policy; it cannot take a fairsharePolicy"
+            )
+        if p.object("quotaSharePolicy") is not None:
+            if not is_quota:
+                raise ClientException(
+                    f"Scheduling policy {arn} is not a quota-share policy; "
+                    "the kind of a scheduling policy cannot change"
+                )
+            self.service_backend.create_quota_policy(arn or "", p.object("quotaSharePolicy"))
+            return "{}"
+        return super().updateschedulingpolicy()  # type: ignore[no-any-return]
+
+    def deleteschedulingpolicy(self) -> str:
+        arn = Params(self.body).string("arn")
+        body = super().deleteschedulingpolicy()
+        self.service_backend.quota_policies.pop(arn or "", None)
+        return body  # type: ignore[no-any-return]

@@ -26,6 +26,13 @@ class ServiceJobResponse(BaseResponse):
     def __init__(self) -> None:
         super().__init__(service_name="batch")
 
+    def setup_class(
+        self, request: Any, full_url: str, headers: Any, use_raw_body: bool = False
+    ) -> None:
+        # Keep the body as bytes: moto's UTF-8 decoding would turn a body that is not
+        # UTF-8 into a 500; ``Params`` refuses it as a ClientException instead.
+        super().setup_class(request, full_url, headers, use_raw_body=True)
+
     @property
     def backend(self) -> ServiceJobBackend:
         return service_job_backends[self.current_account][self.region]
@@ -125,3 +132,45 @@ class ServiceJobResponse(BaseResponse):
 
     def getjobqueuesnapshot(self) -> str:
         return _dump(self.backend.job_queue_snapshot(self._members().string("jobQueue")))
+
+    # -- quota shares -------------------------------------------------------------------
+    def createquotashare(self) -> str:
+        p = self._members()
+        share = self.backend.create_quota_share(
+            name=p.string("quotaShareName"),
+            job_queue=p.string("jobQueue"),
+            capacity_limits=p.array("capacityLimits"),
+            resource_sharing=p.object("resourceSharingConfiguration"),
+            preemption=p.object("preemptionConfiguration"),
+            state=p.string("state"),
+            tags=p.string_map("tags"),
+        )
+        return _dump({"quotaShareName": share.name, "quotaShareArn": share.arn})
+
+    def describequotashare(self) -> str:
+        return _dump(self.backend.get_quota_share(self._members().string("quotaShareArn")).describe())
+
+    def listquotashares(self) -> str:
+        p = self._members()
+        shares, token = self.backend.list_quota_shares(
+            p.string("jobQueue"), p.integer("maxResults"), p.string("nextToken")
+        )
+        body: dict[str, Any] = {"quotaShares": [share.detail() for share in shares]}
+        if token:
+            body["nextToken"] = token
+        return _dump(body)
+
+    def updatequotashare(self) -> str:
+        p = self._members()
+        share = self.backend.update_quota_share(
+            p.string("quotaShareArn"),
+            capacity_limits=p.array("capacityLimits"),
+            resource_sharing=p.object("resourceSharingConfiguration"),
+            preemption=p.object("preemptionConfiguration"),
+            state=p.string("state"),
+        )
+        return _dump({"quotaShareName": share.name, "quotaShareArn": share.arn})
+
+    def deletequotashare(self) -> str:
+        self.backend.delete_quota_share(self._members().string("quotaShareArn"))
+        return "{}"

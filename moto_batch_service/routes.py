@@ -19,11 +19,22 @@ SERVICE_JOB_OPERATIONS = (
     "terminateservicejobs",
     "updateservicejob",
     "getjobqueuesnapshot",
+    "createquotashare",
+    "describequotashare",
+    "listquotashares",
+    "updatequotashare",
+    "deletequotashare",
 )
 
 # New paths, added to moto's batch url_paths.
 ROUTES: dict[str, Callable[..., Any]] = {
-    f"{{0}}/v1/{operation}$": ServiceJobResponse.dispatch for operation in SERVICE_JOB_OPERATIONS
+    **{
+        f"{{0}}/v1/{operation}$": ServiceJobResponse.dispatch
+        for operation in SERVICE_JOB_OPERATIONS
+    },
+    # Quota-share ARNs (job-queue/<queue>/quota-share/<name>) once a server decodes the path.
+    "{0}/v1/tags/(?P<arn_part_1>[^/]+)/(?P<arn_part_2>[^/]+)/(?P<arn_part_3>[^/]+)"
+    "/(?P<arn_part_4>[^/]+)/?$": QueueResponse.dispatch,
 }
 
 # moto's own job-queue and tag paths, whose handler is replaced (the keys are moto's).
@@ -34,4 +45,13 @@ QUEUE_ROUTES: dict[str, Callable[..., Any]] = {
     },
     "{0}/v1/tags/(?P<arn_part_1>[^/]+)/(?P<arn_part_2>[^/]+)/?$": QueueResponse.dispatch,
     "{0}/v1/tags/(?P<arn>[^/]+)/?$": QueueResponse.dispatch,
+    **{
+        f"{{0}}/v1/{operation}": QueueResponse.dispatch
+        for operation in (
+            "createschedulingpolicy",
+            "describeschedulingpolicies",
+            "updateschedulingpolicy",
+            "deleteschedulingpolicy",
+        )
+    },
 }

@@ -1,0 +1,216 @@
+"""Dispatch in a queue with a quota-share scheduling policy, with preemption.
+
+Each quota share is guaranteed its ``capacityLimits``. Idle capacity goes first come,
+first served (the policy's ``idleResourceAssignmentStrategy`` FIFO): the oldest head among
+the shares' heads goes first, a share's head being its highest-priority, oldest RUNNABLE job.
+A job that fits its share's own limits may reclaim capacity that other shares borrowed
+(cross-share preemption); a ``LEND_AND_BORROW`` share may go beyond its limits into what
+``LEND``/``LEND_AND_BORROW`` shares leave idle, up to ``borrowLimit`` percent more; with
+in-share preemption ENABLED a job may preempt lower-priority jobs of its own share.
+A preempted job goes back to RUNNABLE without using an attempt, or FAILS once it has been
+preempted more than ``preemptionRetriesBeforeTermination`` times.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .lifecycle import DISPATCHED, FAILED, RUNNABLE, SCHEDULED, Usage, _usable, demand_of
+from .models import ServiceEnvironment, ServiceJob, ServiceQueue
+from .quota import PREEMPTED_REASON, RECENT_PREEMPTIONS, QuotaShare
+
+if TYPE_CHECKING:
+    from .backend import ServiceJobBackend
+
+QUOTA_LIMIT_CODE = "MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED"
+QUOTA_LIMIT_REASON = (
+    f"{QUOTA_LIMIT_CODE} - Quota share associated with the job cannot meet the capacity "
+    "requirement of the job."
+)
+LENDING = ("LEND", "LEND_AND_BORROW")
+
+
+class QuotaDispatch:
+    """One dispatch pass over one quota-managed queue."""
+
+    def __init__(
+        self, backend: ServiceJobBackend, queue: ServiceQueue, usage: Usage, at: int
+    ) -> None:
+        self.backend = backend
+        self.queue = queue
+        self.usage = usage
+        self.at = at
+        self.shares = {share.name: share for share in backend.queue_shares(queue)}
+
+    # -- bookkeeping ----------------------------------------------------------------------
+    def _running(self) -> list[ServiceJob]:
+        return [self.queue.jobs[k] for s in DISPATCHED for k in self.queue.keys(s)]
+
+    def _used(self) -> dict[str, dict[str, float]]:
+        used: dict[str, dict[str, float]] = {name: {} for name in self.shares}
+        for job in self._running():
+            share = used.setdefault(job.quota_share_name or "", {})
+            for unit, quantity in demand_of(job).items():
+                share[unit] = share.get(unit, 0.0) + quantity
+        return used
+
+    def _borrowed(self, share: QuotaShare, used: dict[str, float], unit: str) -> float:
+        return max(0.0, used.get(unit, 0.0) - share.limits.get(unit, 0))
+
+    def _idle_to_lend(self, used: dict[str, dict[str, float]], unit: str) -> float:
+        """What lending shares leave idle of ``unit``, less what is already borrowed."""
+        pool = 0.0
+        for name, share in self.shares.items():
+            if share.strategy in LENDING:
+                pool += max(0.0, share.limits.get(unit, 0) - used[name].get(unit, 0.0))
+        borrowed = sum(
+            self._borrowed(share, used[name], unit) for name, share in self.shares.items()
+        )
+        return pool - borrowed
+
+    # -- the pass -------------------------------------------------------------------------
+    def run(self, wanted: set[ServiceJob]) -> bool:
+        dispatched = False
+        blocked: set[str] = set()
+        while True:
+            job = self._next(wanted, blocked)
+            if job is None:
+                return dispatched
+            share = self.shares.get(job.quota_share_name or "")
+            if share is None or not self._place(job, share):
+                blocked.add(job.quota_share_name or "")
+                continue
+            dispatched = True
+
+    def _next(self, wanted: set[ServiceJob], blocked: set[str]) -> ServiceJob | None:
+        heads: dict[str, ServiceJob] = {}
+        for key in self.queue.keys(RUNNABLE):
+            job = self.queue.jobs[key]
+            name = job.quota_share_name or ""
+            if job not in wanted or name in blocked:
+                continue
+            best = heads.get(name)
+            if best is None or (job.scheduling_priority or 0) > (best.scheduling_priority or 0):
+                heads[name] = job
+        return min(heads.values(), key=lambda job: job.key, default=None)
+
+    def _place(self, job: ServiceJob, share: QuotaShare) -> bool:
+        """Dispatch ``job`` if its share's rules let it, preempting if they allow; else block."""
+        demand = demand_of(job)
+        used = self._used()
+        mine = used[share.name]
+        within = all(mine.get(u, 0.0) + q <= share.limits.get(u, 0) for u, q in demand.items())
+        if within:
+            env = self._room(job) or self._reclaim(job, share)
+            return self._dispatch(job, env)
+        if self._may_borrow(share, used, demand):
+            return self._dispatch(job, self._room(job))
+        if share.in_share_preemption and self._fits_share_alone(share, demand):
+            if self._preempt_in_share(job, share):
+                return self._dispatch(job, self._room(job) or self._reclaim(job, share))
+            return False
+        if not self._fits_share_alone(share, demand) and not self._may_ever_borrow(share, demand):
+            if job.status_reason != QUOTA_LIMIT_REASON:
+                job.status_reason = QUOTA_LIMIT_REASON
+                job.blocked_since = self.at
+        return False
+
+    def _fits_share_alone(self, share: QuotaShare, demand: dict[str, float]) -> bool:
+        return all(q <= share.limits.get(u, 0) for u, q in demand.items())
+
+    def _may_ever_borrow(self, share: QuotaShare, demand: dict[str, float]) -> bool:
+        if share.strategy != "LEND_AND_BORROW":
+            return False
+        return all(
+            q <= _borrow_cap(share, u)
+            + sum(s.limits.get(u, 0) for s in self.shares.values() if s is not share)
+            for u, q in demand.items()
+        )
+
+    def _may_borrow(
+        self, share: QuotaShare, used: dict[str, dict[str, float]], demand: dict[str, float]
+    ) -> bool:
+        if share.strategy != "LEND_AND_BORROW":
+            return False
+        mine = used[share.name]
+        for unit, quantity in demand.items():
+            after = mine.get(unit, 0.0) + quantity
+            if after > _borrow_cap(share, unit):
+                return False
+            extra = self._borrowed_after(share, mine, unit, after)
+            if extra > self._idle_to_lend(used, unit):
+                return False
+        return True
+
+    @staticmethod
+    def _borrowed_after(
+        share: QuotaShare, mine: dict[str, float], unit: str, after: float
+    ) -> float:
+        limit = share.limits.get(unit, 0)
+        return max(0.0, after - limit) - max(0.0, mine.get(unit, 0.0) - limit)
+
+    def _room(self, job: ServiceJob) -> ServiceEnvironment | None:
+        return next(
+            (e for _, e in self.queue.environment_order if _usable(e) and self.usage.fits(e, job)),
+            None,
+        )
+
+    def _reclaim(self, job: ServiceJob, share: QuotaShare) -> ServiceEnvironment | None:
+        """Preempt jobs running on borrowed capacity (newest first) until ``job`` fits."""
+        for victim in sorted(self._running(), key=lambda j: j.key, reverse=True):
+            victim_share = self.shares.get(victim.quota_share_name or "")
+            if victim_share is None or victim_share is share:
+                continue
+            used = self._used()[victim_share.name]
+            if not any(self._borrowed(victim_share, used, u) > 0 for u in demand_of(victim)):
+                continue
+            self._preempt(victim)
+            env = self._room(job)
+            if env is not None:
+                return env
+        return None
+
+    def _preempt_in_share(self, job: ServiceJob, share: QuotaShare) -> bool:
+        """Preempt lower-priority jobs of the share (lowest, then newest first) to make room."""
+        demand = demand_of(job)
+        victims = sorted(
+            (
+                j
+                for j in self._running()
+                if j.quota_share_name == share.name
+                and (j.scheduling_priority or 0) < (job.scheduling_priority or 0)
+            ),
+            key=lambda j: ((j.scheduling_priority or 0), tuple(-k for k in j.key)),
+        )
+        for victim in victims:
+            self._preempt(victim)
+            mine = self._used()[share.name]
+            if all(mine.get(u, 0.0) + q <= share.limits.get(u, 0) for u, q in demand.items()):
+                return True
+        return False
+
+    def _preempt(self, job: ServiceJob) -> None:
+        if job.environment is not None:
+            self.usage.remove(job.environment, job)
+        job.record_preemption(self.at, PREEMPTED_REASON, RECENT_PREEMPTIONS)
+        retries = (job.preemption_configuration or {}).get("preemptionRetriesBeforeTermination")
+        if retries is not None and job.preempted_count > retries:
+            self.backend.move(job, FAILED, self.at, PREEMPTED_REASON)
+        else:
+            self.backend.move(job, RUNNABLE, self.at)
+
+    def _dispatch(self, job: ServiceJob, env: ServiceEnvironment | None) -> bool:
+        if env is None:
+            return False
+        self.usage.add(env, job)
+        job.environment = env
+        job.blocked_since = None
+        self.backend.move(job, SCHEDULED, self.at)
+        return True
+
+
+def _borrow_cap(share: QuotaShare, unit: str) -> float:
+    """The most of ``unit`` a LEND_AND_BORROW share may use, borrowing included."""
+    if share.borrow_limit < 0:
+        return float("inf")
+    return share.limits.get(unit, 0) * (1 + share.borrow_limit / 100)
