@@ -35,7 +35,14 @@ except ImportError:  # moto < 5.0.8: no partitions yet (backends have no ``parti
         return "aws-iso" if region.startswith("us-iso-") else "aws"
 
 
-__all__ = ["ManagedState", "check_botocore", "mock_random", "partition_of", "register"]
+__all__ = [
+    "ManagedState",
+    "check_botocore",
+    "mock_random",
+    "partition_of",
+    "register",
+    "server_address",
+]
 
 MIN_BOTOCORE = "1.39.16"
 
@@ -62,6 +69,15 @@ DEFAULT_TRANSITION = {"progression": "manual", "times": 1}
 log = logging.getLogger("moto_batch_service")
 _lock = threading.Lock()
 _registered = False
+
+
+def server_address(server: Any) -> tuple[str, int]:
+    """(host, port) of a started ``ThreadedMotoServer`` (moto >= 5.0.13: ``get_host_and_port``)."""
+    if hasattr(server, "get_host_and_port"):
+        host, port = server.get_host_and_port()
+    else:
+        host, port = server._server.server_address
+    return str(host), int(port)
 
 
 class IncompatibleMotoError(RuntimeError):

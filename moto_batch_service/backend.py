@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import json
 import re
+import threading
 from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Any, Callable
@@ -197,6 +198,8 @@ class ServiceJobBackend(BaseBackend):
     def __init__(self, region_name: str, account_id: str):
         super().__init__(region_name, account_id)
         self.partition = partition_of(region_name)  # BaseBackend sets it on moto >= 5.0.8
+        # Held by every request handler: one request at a time changes this store.
+        self.lock = threading.RLock()
         self.environments: dict[str, ServiceEnvironment] = {}
         self.queues: dict[str, ServiceQueue] = {}
         self.jobs: dict[str, ServiceJob] = {}

@@ -206,8 +206,12 @@ class Lifecycle:
             if job.planned and job.planned[0].kind == "CAPACITY":
                 outcome = job.planned.pop(0)
                 self.backend.move(job, RUNNABLE, at, outcome.reason)
-                job.blocked_since = at
+                # The time-limit clock counts the time spent SCHEDULED, accumulated over
+                # the re-submissions, until capacity is found (STARTING).
+                if job.blocked_since is None:
+                    job.blocked_since = job.scheduled_at
             else:
+                job.blocked_since = None
                 self.backend.move(job, STARTING, at)
         elif status == STARTING:
             self.backend.move(job, RUNNING, at)
@@ -289,7 +293,8 @@ class Lifecycle:
                     held.add(head)
                     continue
                 head.environment = env
-                head.blocked_since = None
+                if head.status_reason != CAPACITY_REASON:
+                    head.blocked_since = None
                 self.backend.move(head, SCHEDULED, at)
                 dispatched = True
         return dispatched

@@ -22,7 +22,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 
 import moto_batch_service
 from moto_batch_service import ServiceJobBackend, add_service_job, service_job_backends
-from moto_batch_service._moto import SERVICE_JOB_MODEL
+from moto_batch_service._moto import SERVICE_JOB_MODEL, server_address
 
 moto_batch_service.register()
 
@@ -61,7 +61,7 @@ def moto_batch_server() -> Iterator[str]:
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
-    host, port = server.get_host_and_port()
+    host, port = server_address(server)
     try:
         yield f"http://{host}:{port}"
     finally:

@@ -27,6 +27,10 @@ class QueueResponse(BatchResponse):
     def service_backend(self) -> ServiceJobBackend:
         return service_job_backends[self.current_account][self.region]
 
+    def call_action(self) -> Any:
+        with self.service_backend.lock:
+            return super().call_action()
+
     def createjobqueue(self) -> str:
         p = Params(self.body)
         queue_type = p.string("jobQueueType")

@@ -57,11 +57,13 @@ class QuotaDispatch:
     def _borrowed(self, share: QuotaShare, used: dict[str, float], unit: str) -> float:
         return max(0.0, used.get(unit, 0.0) - share.limits.get(unit, 0))
 
-    def _idle_to_lend(self, used: dict[str, dict[str, float]], unit: str) -> float:
-        """What lending shares leave idle of ``unit``, less what is already borrowed."""
+    def _idle_to_lend(
+        self, used: dict[str, dict[str, float]], unit: str, borrower: QuotaShare
+    ) -> float:
+        """What the other lending shares leave idle of ``unit``, less what is already borrowed."""
         pool = 0.0
         for name, share in self.shares.items():
-            if share.strategy in LENDING:
+            if share.strategy in LENDING and share is not borrower:
                 pool += max(0.0, share.limits.get(unit, 0) - used[name].get(unit, 0.0))
         borrowed = sum(
             self._borrowed(share, used[name], unit) for name, share in self.shares.items()
@@ -123,7 +125,13 @@ class QuotaDispatch:
             return False
         return all(
             q <= _borrow_cap(share, u)
-            + sum(s.limits.get(u, 0) for s in self.shares.values() if s is not share)
+            and q
+            <= share.limits.get(u, 0)
+            + sum(
+                s.limits.get(u, 0)
+                for s in self.shares.values()
+                if s is not share and s.strategy in LENDING
+            )
             for u, q in demand.items()
         )
 
@@ -138,7 +146,7 @@ class QuotaDispatch:
             if after > _borrow_cap(share, unit):
                 return False
             extra = self._borrowed_after(share, mine, unit, after)
-            if extra > self._idle_to_lend(used, unit):
+            if extra > self._idle_to_lend(used, unit, share):
                 return False
         return True
 

@@ -37,6 +37,10 @@ class ServiceJobResponse(BaseResponse):
     def backend(self) -> ServiceJobBackend:
         return service_job_backends[self.current_account][self.region]
 
+    def call_action(self) -> Any:
+        with self.backend.lock:
+            return super().call_action()
+
     def _get_action(self) -> str:
         return urlsplit(self.uri).path.lstrip("/").split("/")[1]
 

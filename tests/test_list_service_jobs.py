@@ -924,6 +924,7 @@ def test_summary_of_a_submitted_job(batch, queue):
     }
 
 
+@pytest.mark.requires_botocore_member("ServiceJobSummary", "scheduledAt")
 def test_summary_of_a_running_job(batch, queue):
     job = add_service_job(
         queue, "training", status="RUNNING", created_at=1_000, scheduled_at=2_000, started_at=3_000
@@ -945,6 +946,7 @@ def test_summary_of_a_running_job(batch, queue):
     )
 
 
+@pytest.mark.requires_botocore_member("ServiceJobSummary", "scheduledAt")
 def test_summary_of_a_succeeded_job(batch, queue):
     job = add_service_job(
         queue,
@@ -1012,6 +1014,7 @@ def test_summary_of_a_job_with_a_share_identifier(batch, queue):
     }
 
 
+@pytest.mark.requires_botocore_member("ServiceJobSummary", "quotaShareName")
 def test_summary_of_a_job_with_a_quota_share(batch, queue):
     job = add_service_job(
         queue, "quota", status="RUNNABLE", created_at=1_000, quota_share_name="team-a"
@@ -1028,6 +1031,7 @@ def test_summary_of_a_job_with_a_quota_share(batch, queue):
     }
 
 
+@pytest.mark.requires_botocore_member("ServiceJobSummary", "capacityUsage")
 def test_summary_of_a_submitted_job_carries_capacity_usage_from_the_payload(batch, queue):
     submitted = submit(batch, queue, "with-payload")
     created_at = service_job_backends[ACCOUNT][REGION].jobs[submitted["jobId"]].created_at
@@ -1048,6 +1052,7 @@ def test_summary_of_a_submitted_job_carries_capacity_usage_from_the_payload(batc
     ]
 
 
+@pytest.mark.requires_botocore_member("ServiceJobSummary", "capacityUsage")
 def test_summary_capacity_usage_sums_instance_groups_per_type(batch, queue):
     payload = json.dumps(
         {

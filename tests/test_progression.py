@@ -127,6 +127,7 @@ def test_submitted_and_runnable_jobs_have_no_training_job(batch, queue):
             assert member not in described
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
 def test_scheduled_job_has_scheduled_at_and_a_training_job(batch, queue):
     job = submit(batch, queue)
 
@@ -140,6 +141,7 @@ def test_scheduled_job_has_scheduled_at_and_a_training_job(batch, queue):
         assert member not in described
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
 def test_starting_job_keeps_its_training_job_and_has_not_started(batch, queue):
     job = submit(batch, queue)
     scheduled = describe_at(batch, job["jobId"], "SCHEDULED")
@@ -153,6 +155,7 @@ def test_starting_job_keeps_its_training_job_and_has_not_started(batch, queue):
     assert starting["attempts"] == []
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
 def test_running_job_has_started(batch, queue):
     job = submit(batch, queue)
     scheduled = describe_at(batch, job["jobId"], "SCHEDULED")
@@ -271,6 +274,7 @@ def test_manual_three_counts_list_looks_too(batch, queue, progression):
     assert status(batch, job["jobId"]) == "RUNNABLE"
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
 def test_immediate_jumps_to_succeeded_with_every_timestamp(batch, queue, progression):
     progression({"progression": "immediate"})
     job = submit(batch, queue)

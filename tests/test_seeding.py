@@ -79,6 +79,7 @@ def test_add_service_job_returns_the_stored_job(batch):
     assert describe(batch, job.job_arn)["jobId"] == job.job_id
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "quotaShareName")
 def test_add_service_job_with_every_option(batch):
     payload = json.dumps(
         {
@@ -296,6 +297,7 @@ def test_seeded_waiting_job_has_no_training_job(batch, status):
 
 
 @pytest.mark.parametrize("status", ["SCHEDULED", "STARTING"])
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
 def test_seeded_dispatched_job_has_a_training_job_but_has_not_started(batch, status):
     job = add_service_job("training", "dispatched", status=status, created_at=CREATED)
 
@@ -308,6 +310,7 @@ def test_seeded_dispatched_job_has_a_training_job_but_has_not_started(batch, sta
     assert described["attempts"] == []
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
 def test_seeded_running_job_is_scheduled_and_started(batch):
     job = add_service_job("training", "running", status="RUNNING", created_at=CREATED)
 
@@ -320,6 +323,7 @@ def test_seeded_running_job_is_scheduled_and_started(batch):
     assert described["attempts"] == []
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
 def test_seeded_running_job_starts_at_its_scheduled_time(batch):
     job = add_service_job(
         "training", "running", status="RUNNING", created_at=CREATED, scheduled_at=CREATED + 7
@@ -329,6 +333,7 @@ def test_seeded_running_job_starts_at_its_scheduled_time(batch):
     assert (described["scheduledAt"], described["startedAt"]) == (CREATED + 7, CREATED + 7)
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
 def test_seeded_succeeded_job_is_complete(batch):
     job = add_service_job(
         "training",
@@ -358,6 +363,7 @@ def test_seeded_succeeded_job_is_complete(batch):
     ]
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
 def test_seeded_succeeded_job_without_times_finishes_when_it_was_created(batch):
     job = add_service_job("training", "done", status="SUCCEEDED", created_at=CREATED)
 
@@ -535,6 +541,7 @@ def test_set_status_moves_the_job_between_status_listings(batch):
     ] == [job.job_id]
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
 def test_set_status_scheduled_creates_a_training_job(batch, fixed_now):
     job = add_service_job("training", "moved", created_at=CREATED)
 
@@ -547,6 +554,7 @@ def test_set_status_scheduled_creates_a_training_job(batch, fixed_now):
     assert described["attempts"] == []
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
 def test_set_status_running_dispatches_and_starts_the_job(batch, fixed_now):
     job = add_service_job("training", "moved", created_at=CREATED)
 
@@ -559,6 +567,7 @@ def test_set_status_running_dispatches_and_starts_the_job(batch, fixed_now):
     assert described["attempts"] == []
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
 def test_set_status_running_keeps_the_training_job_of_a_dispatched_job(batch, fixed_now):
     job = add_service_job("training", "moved", status="STARTING", created_at=CREATED)
     arn = job.training_job_arn
@@ -600,6 +609,7 @@ def test_set_status_succeeded_finishes_the_job_as_aws_would(batch, fixed_now):
     ]
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
 def test_set_status_succeeded_on_a_waiting_job_passes_through_dispatch_and_start(batch, fixed_now):
     job = add_service_job("training", "moved", created_at=CREATED)
 

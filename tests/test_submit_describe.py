@@ -161,6 +161,7 @@ def test_submit_to_a_queue_by_arn_and_by_name_lands_in_the_same_queue(batch, que
 # -- DescribeServiceJob of a fresh submission ----------------------------------------------
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "capacityUsage")
 def test_describe_fresh_job_by_id_gives_the_whole_submitted_job(batch, queue, fixed_now):
     job = submit(batch, queue, "fresh")
 
@@ -180,6 +181,7 @@ def test_describe_fresh_job_by_id_gives_the_whole_submitted_job(batch, queue, fi
     }
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "capacityUsage")
 def test_describe_by_arn_gives_the_same_job(batch, queue, fixed_now):
     job = submit(batch, queue, "by-arn")
 
@@ -199,6 +201,7 @@ def test_describe_by_arn_gives_the_same_job(batch, queue, fixed_now):
     }
 
 
+@pytest.mark.requires_botocore_member("SubmitServiceJobRequest", "preemptionConfiguration")
 def test_describe_echoes_every_optional_member_that_was_submitted(batch, queue, fixed_now):
     job = submit(
         batch,
@@ -282,6 +285,7 @@ def test_a_payload_that_is_not_json_is_passed_through(batch, queue):
 # -- capacityUsage ------------------------------------------------------------------------
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "capacityUsage")
 def test_capacity_usage_is_the_instance_count_of_the_payload(batch, queue):
     job = submit(
         batch,
@@ -300,6 +304,7 @@ def test_capacity_usage_is_the_instance_count_of_the_payload(batch, queue):
     ]
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "capacityUsage")
 def test_capacity_usage_of_instance_groups_is_summed_per_instance_type(batch, queue):
     groups = [
         {"InstanceGroupName": "gpu-1", "InstanceType": "ml.p4d.24xlarge", "InstanceCount": 2},
@@ -437,6 +442,7 @@ INVALID_SUBMISSIONS = [
         {"preemptionConfiguration": {"preemptionRetriesBeforeTermination": -1}},
         "Invalid value for preemptionConfiguration.preemptionRetriesBeforeTermination (-1): "
         "it must be at least 0",
+        marks=pytest.mark.requires_botocore_member("SubmitServiceJobRequest", "preemptionConfiguration"),
         id="preemption-retries-negative",
     ),
     pytest.param(
@@ -462,6 +468,7 @@ INVALID_SUBMISSIONS = [
     pytest.param(
         {"quotaShareName": "teamA"},
         "quotaShareName cannot be used: job queue queue has no quota-share policy",
+        marks=pytest.mark.requires_botocore_member("SubmitServiceJobRequest", "quotaShareName"),
         id="quota-share-without-quota-policy",
     ),
 ]

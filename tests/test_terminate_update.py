@@ -88,6 +88,7 @@ def test_terminate_refuses_bad_requests(batch, queue, job_id, reason, message):
     assert job.status == "RUNNABLE"
 
 
+@pytest.mark.requires_operation("UpdateServiceJob")
 def test_update_service_job_sets_the_priority_shown_by_describe(batch, queue):
     job = mbs.add_service_job(queue, "later", status="RUNNABLE")
     response = batch.update_service_job(jobId=job.job_arn, schedulingPriority=42)
@@ -100,6 +101,7 @@ def test_update_service_job_sets_the_priority_shown_by_describe(batch, queue):
 
 
 @pytest.mark.parametrize("priority", [-1, 10000])
+@pytest.mark.requires_operation("UpdateServiceJob")
 def test_update_service_job_refuses_a_priority_out_of_range(batch, queue, priority):
     job = mbs.add_service_job(queue, "later", status="RUNNABLE")
     with pytest.raises(ClientError) as exc:
@@ -112,6 +114,7 @@ def test_update_service_job_refuses_a_priority_out_of_range(batch, queue, priori
     assert job.scheduling_priority is None
 
 
+@pytest.mark.requires_operation("UpdateServiceJob")
 def test_update_service_job_refuses_a_finished_job(batch, queue):
     job = mbs.add_service_job(queue, "over", status="FAILED")
     with pytest.raises(ClientError) as exc:

@@ -1,0 +1,28 @@
+"""The benchmark runs and prints every figure (a smoke run at small N; no timing is judged)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+FIGURES = (
+    "list_page_vs_floor",
+    "list_page_vs_moto_list_jobs",
+    "submit_vs_floor",
+    "submit_vs_moto_submit_job",
+    "page_at_large_n_vs_small_n_status",
+    "page_at_large_n_vs_small_n_job_name",
+    "bytes_per_held_job_tracemalloc",
+    "bytes_per_held_job_rss",
+)
+
+
+def test_quick_benchmark_prints_every_figure_and_a_summary():
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "bench.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    lines = dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
+    for figure in FIGURES:
+        assert float(lines[figure]) > 0, figure
+    assert lines["summary"].startswith(("all targets met", "targets missed: "))
