@@ -28,6 +28,7 @@ from .exceptions import ClientException, invalid_value, missing, not_one_of
 from . import quota
 from .lifecycle import Lifecycle
 from .quota import QuotaShare, quota_share_policy
+from .quota_dispatch import quota_order, share_fronts
 from .models import (
     DISPATCHED,
     SAGEMAKER_TRAINING,
@@ -274,8 +275,9 @@ class ServiceJobBackend(BaseBackend):
         wanted = None
         if identifiers:
             wanted = {env.name for env in map(self._maybe_environment, identifiers) if env}
+        # The account and region are part of the request: a token is refused elsewhere.
         fingerprint = hashlib.sha256(
-            json.dumps(sorted(wanted) if wanted is not None else None).encode()
+            json.dumps([self._arn_prefix, sorted(wanted) if wanted is not None else None]).encode()
         ).hexdigest()[:16]
         after = (
             _decode_token(next_token, fingerprint, "another list of service environments")[1]
@@ -758,17 +760,22 @@ class ServiceJobBackend(BaseBackend):
             raise _queue_not_found(identifier)
         self._settle()
         at = now_ms()
-        front = list(itertools.islice(self._lifecycle.dispatch_order(queue), SNAPSHOT_JOBS))
+        quota_managed = self.policy_kind(queue) == "QUOTA"
+        order = quota_order(queue) if quota_managed else self._lifecycle.dispatch_order(queue)
+        front = list(itertools.islice(order, SNAPSHOT_JOBS))
         total: dict[str, float] = {}
         by_share: dict[str, dict[str, float]] = {}
+        by_quota_share: dict[str, dict[str, float]] = {}
         for status in DISPATCHED:
             for key in queue.keys(status):
                 job = queue.jobs[key]
-                for usage in job.capacity_usage or ():
-                    unit, quantity = usage["capacityUnit"], usage["quantity"]
+                for unit, quantity in job.capacity or ():
                     total[unit] = total.get(unit, 0.0) + quantity
                     if job.share_identifier is not None:
                         share = by_share.setdefault(job.share_identifier, {})
+                        share[unit] = share.get(unit, 0.0) + quantity
+                    if job.quota_share_name is not None:
+                        share = by_quota_share.setdefault(job.quota_share_name, {})
                         share[unit] = share.get(unit, 0.0) + quantity
         utilization: dict[str, Any] = {
             "totalCapacityUsage": _usage_list(total),
@@ -788,16 +795,33 @@ class ServiceJobBackend(BaseBackend):
                     for share, usage in top[:SNAPSHOT_TOP_SHARES]
                 ],
             }
-        return {
-            "frontOfQueue": {
-                "jobs": [
-                    {"jobArn": job.job_arn, "earliestTimeAtPosition": job.runnable_since or job.created_at}
-                    for job in front
+        if quota_managed:
+            top = sorted(by_quota_share.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+            utilization["quotaShareUtilization"] = {
+                "topCapacityUtilization": [
+                    {"quotaShareName": share, "capacityUsage": _usage_list(usage)}
+                    for share, usage in top[:SNAPSHOT_TOP_SHARES]
                 ],
-                "lastUpdatedAt": at,
-            },
+            }
+
+        def position(job: ServiceJob) -> dict[str, Any]:
+            return {
+                "jobArn": job.job_arn,
+                "earliestTimeAtPosition": job.runnable_since or job.created_at,
+            }
+
+        snapshot: dict[str, Any] = {
+            "frontOfQueue": {"jobs": [position(job) for job in front], "lastUpdatedAt": at},
             "queueUtilization": utilization,
         }
+        if quota_managed:
+            snapshot["frontOfQuotaShares"] = {
+                "quotaShares": {
+                    share: [position(jobs[0])] for share, jobs in share_fronts(queue).items()
+                },
+                "lastUpdatedAt": at,
+            }
+        return snapshot
 
     # -- quota shares --------------------------------------------------------------------
     def queue_shares(self, queue: ServiceQueue) -> list[QuotaShare]:

@@ -97,7 +97,7 @@ def reason_matches(pattern: str, reason: str) -> bool:
 
 
 def demand_of(job: ServiceJob) -> dict[str, float]:
-    return {u["capacityUnit"]: u["quantity"] for u in job.capacity_usage or ()}
+    return dict(job.capacity or ())
 
 
 class Usage:

@@ -7,6 +7,7 @@ no HTTP here. Timestamps are epoch milliseconds, as on the wire.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from bisect import bisect_left, insort
 from enum import Enum
@@ -133,7 +134,8 @@ class ServiceQueue(BaseModel):
         tags: dict[str, str],
     ):
         self.name = name
-        self.arn = f"arn:{partition}:batch:{region_name}:{account_id}:job-queue/{name}"
+        self.arn_base = f"arn:{partition}:batch:{region_name}:{account_id}:"
+        self.arn = f"{self.arn_base}job-queue/{name}"
         self.priority = priority
         self.state = state
         self.status = "VALID"
@@ -195,6 +197,9 @@ def _remove_key(keys: list[JobKey], key: JobKey) -> None:
         del keys[i]
 
 
+MAX_FLOAT = sys.float_info.max
+
+
 def capacity_usage_of(payload: str) -> list[dict[str, Any]] | None:
     """Instances a CreateTrainingJob payload asks for, per instance type.
 
@@ -217,9 +222,10 @@ def capacity_usage_of(payload: str) -> list[dict[str, Any]] | None:
         if not isinstance(group, dict):
             continue
         unit, count = group.get("InstanceType"), group.get("InstanceCount")
-        if isinstance(unit, str) and isinstance(count, (int, float)) and count > 0:
+        # Finite counts only: JSON has no Infinity/NaN, and float() of a huge int overflows.
+        if isinstance(unit, str) and isinstance(count, (int, float)) and 0 < count <= MAX_FLOAT:
             usage[unit] = usage.get(unit, 0.0) + float(count)
-    return [{"capacityUnit": u, "quantity": q} for u, q in usage.items()] or None
+    return [{"capacityUnit": u, "quantity": q} for u, q in usage.items() if q <= MAX_FLOAT] or None
 
 
 def training_job_name_of(payload: str, job_name: str) -> str:
@@ -232,8 +238,50 @@ def training_job_name_of(payload: str, job_name: str) -> str:
     return name if isinstance(name, str) and name else job_name
 
 
+def _compact(usage: list[dict[str, Any]] | None) -> tuple[tuple[str, float], ...] | None:
+    if usage is None:
+        return None
+    return tuple((sys.intern(u["capacityUnit"]), u["quantity"]) for u in usage)
+
+
 class ServiceJob(BaseModel):
     """One service job. ``status`` is the stored status: reading it never advances it."""
+
+    __slots__ = (
+        "attempt_clock",
+        "attempt_count",
+        "attempt_started_at",
+        "attempts",
+        "blocked_since",
+        "capacity",
+        "created_at",
+        "environment",
+        "is_terminated",
+        "job_id",
+        "job_name",
+        "key",
+        "planned",
+        "preempted_count",
+        "preemption_configuration",
+        "progress",
+        "queue",
+        "quota_share_name",
+        "recent_preemptions",
+        "retry_strategy",
+        "runnable_since",
+        "scheduled_at",
+        "scheduling_priority",
+        "service_job_type",
+        "service_request_payload",
+        "share_identifier",
+        "started_at",
+        "status",
+        "status_reason",
+        "stopped_at",
+        "tags",
+        "timeout_config",
+        "training_job_arn",
+    )
 
     def __init__(
         self,
@@ -258,7 +306,6 @@ class ServiceJob(BaseModel):
         progress: ManagedState | None = None,
     ):
         self.job_id = str(mock_random.uuid4())
-        self.job_arn = f"arn:{partition}:batch:{region_name}:{account_id}:service-job/{self.job_id}"
         self.job_name = job_name
         self.queue = queue
         self.key: JobKey = (created_at, seq)
@@ -290,11 +337,20 @@ class ServiceJob(BaseModel):
         self.runnable_since: int | None = None  # when it last entered RUNNABLE
         self.preempted_count = 0
         self.recent_preemptions: list[dict[str, Any]] = []
-        self.capacity_usage = capacity_usage_of(service_request_payload)
-        self._training_job_base = training_job_name_of(service_request_payload, job_name)
-        self._sagemaker_prefix = f"arn:{partition}:sagemaker:{region_name}:{account_id}"
+        self.capacity = _compact(capacity_usage_of(service_request_payload))
         # None for seeded jobs: they keep their status until a test changes it.
         self.progress = progress
+
+    @property
+    def job_arn(self) -> str:
+        return self.queue.arn_base + "service-job/" + self.job_id
+
+    @property
+    def capacity_usage(self) -> list[dict[str, Any]] | None:
+        """``capacityUsage``: instances per SageMaker instance type, from the payload."""
+        if self.capacity is None:
+            return None
+        return [{"capacityUnit": unit, "quantity": quantity} for unit, quantity in self.capacity]
 
     @property
     def is_terminal(self) -> bool:
@@ -303,8 +359,10 @@ class ServiceJob(BaseModel):
     def new_training_job(self) -> str:
         """Create (the ARN of) the SageMaker training job of a new dispatch."""
         suffix = mock_random.uuid4().hex
-        base = self._training_job_base[: TRAINING_JOB_NAME_LIMIT - len("AWSBatch") - len(suffix)]
-        self.training_job_arn = f"{self._sagemaker_prefix}:training-job/AWSBatch{base}{suffix}"
+        base = training_job_name_of(self.service_request_payload, self.job_name)
+        base = base[: TRAINING_JOB_NAME_LIMIT - len("AWSBatch") - len(suffix)]
+        prefix = self.queue.arn_base.replace(":batch:", ":sagemaker:", 1)
+        self.training_job_arn = f"{prefix}training-job/AWSBatch{base}{suffix}"
         return self.training_job_arn
 
     def enter(
@@ -394,8 +452,9 @@ class ServiceJob(BaseModel):
             view["latestAttempt"] = {
                 "serviceResourceId": {"name": "TrainingJobArn", "value": self.training_job_arn}
             }
-        if self.capacity_usage is not None:
-            view["capacityUsage"] = [dict(u) for u in self.capacity_usage]
+        usage = self.capacity_usage
+        if usage is not None:
+            view["capacityUsage"] = usage
         return view
 
     def summary(self) -> dict[str, Any]:

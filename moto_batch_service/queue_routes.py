@@ -14,7 +14,7 @@ from urllib.parse import unquote
 from moto.batch.responses import BatchResponse
 
 from .backend import ALREADY_EXISTS, ServiceJobBackend, service_job_backends
-from .exceptions import ClientException
+from .exceptions import ClientException, missing
 from .models import SAGEMAKER_TRAINING
 from .params import Params
 from .quota import quota_share_policy
@@ -26,6 +26,15 @@ class QueueResponse(BatchResponse):
     @property
     def service_backend(self) -> ServiceJobBackend:
         return service_job_backends[self.current_account][self.region]
+
+    def setup_class(
+        self, request: Any, full_url: str, headers: Any, use_raw_body: bool = False
+    ) -> None:
+        # As in ServiceJobResponse: a body that is not UTF-8 is refused by ``Params`` as a
+        # ClientException instead of failing moto's decoding with a 500; an empty body reads
+        # as ``{}`` (moto's scheduling-policy handlers ``json.loads`` it unchecked).
+        super().setup_class(request, full_url, headers, use_raw_body=True)
+        self.body = self.body or b"{}"
 
     def call_action(self) -> Any:
         with self.service_backend.lock:
@@ -58,9 +67,9 @@ class QueueResponse(BatchResponse):
 
     def describejobqueues(self) -> str:
         backend = self.service_backend
+        wanted = Params(self.body).strings("jobQueues")  # checked before moto reads it
         if not backend.queues:
             return super().describejobqueues()
-        wanted = Params(self.body).strings("jobQueues")
         body: dict[str, Any] = json.loads(super().describejobqueues())
         body["jobQueues"].extend(q.describe() for q in backend.describe_job_queues(wanted))
         return json.dumps(body)
@@ -114,8 +123,12 @@ class QueueResponse(BatchResponse):
     # -- scheduling policies: moto keeps fairsharePolicy only; quotaSharePolicy is ours --
     def createschedulingpolicy(self) -> str:
         p = Params(self.body)
+        if not p.string("name"):
+            raise missing("name")
+        p.string_map("tags")  # moto applies name, tags and fairsharePolicy unchecked
         quota_policy = p.object("quotaSharePolicy")
         if quota_policy is None:
+            p.object("fairsharePolicy")
             return super().createschedulingpolicy()  # type: ignore[no-any-return]
         if p.object("fairsharePolicy") is not None:
             raise ClientException(
@@ -127,6 +140,7 @@ class QueueResponse(BatchResponse):
         return body  # type: ignore[no-any-return]
 
     def describeschedulingpolicies(self) -> str:
+        Params(self.body).strings("arns")  # moto reads it unchecked
         quota_policies = self.service_backend.quota_policies
         body: dict[str, Any] = json.loads(super().describeschedulingpolicies())
         for policy in body.get("schedulingPolicies", []):
@@ -138,8 +152,11 @@ class QueueResponse(BatchResponse):
     def updateschedulingpolicy(self) -> str:
         p = Params(self.body)
         arn = p.string("arn")
+        if not arn:
+            raise missing("arn")
+        fairshare_policy = p.object("fairsharePolicy")
         is_quota = arn in self.service_backend.quota_policies
-        if is_quota and p.object("fairsharePolicy") is not None:
+        if is_quota and fairshare_policy is not None:
             raise ClientException(
                 f"Scheduling policy {arn} is a quota-share policy; it cannot take a fairsharePolicy"
             )
@@ -149,12 +166,16 @@ class QueueResponse(BatchResponse):
                     f"Scheduling policy {arn} is not a quota-share policy; "
                     "the kind of a scheduling policy cannot change"
                 )
-            self.service_backend.create_quota_policy(arn or "", p.object("quotaSharePolicy"))
+            self.service_backend.create_quota_policy(arn, p.object("quotaSharePolicy"))
             return "{}"
+        if not self.batch_backend.describe_scheduling_policies([arn]):
+            raise ClientException(f"Scheduling policy {arn} does not exist")  # moto: KeyError
         return super().updateschedulingpolicy()  # type: ignore[no-any-return]
 
     def deleteschedulingpolicy(self) -> str:
         arn = Params(self.body).string("arn")
+        if not arn:
+            raise missing("arn")  # moto: KeyError
         body = super().deleteschedulingpolicy()
-        self.service_backend.quota_policies.pop(arn or "", None)
+        self.service_backend.quota_policies.pop(arn, None)
         return body  # type: ignore[no-any-return]

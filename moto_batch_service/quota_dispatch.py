@@ -13,9 +13,21 @@ preempted more than ``preemptionRetriesBeforeTermination`` times.
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from .lifecycle import DISPATCHED, FAILED, RUNNABLE, SCHEDULED, Usage, _usable, demand_of
+from .lifecycle import (
+    CAPACITY_REASON,
+    DISPATCHED,
+    FAILED,
+    MAX_RESOURCE_REASON,
+    RUNNABLE,
+    SCHEDULED,
+    Usage,
+    _usable,
+    demand_of,
+)
 from .models import ServiceEnvironment, ServiceJob, ServiceQueue
 from .quota import PREEMPTED_REASON, RECENT_PREEMPTIONS, QuotaShare
 
@@ -46,9 +58,12 @@ class QuotaDispatch:
     def _running(self) -> list[ServiceJob]:
         return [self.queue.jobs[k] for s in DISPATCHED for k in self.queue.keys(s)]
 
-    def _used(self) -> dict[str, dict[str, float]]:
+    def _used(self, without: Iterable[ServiceJob] = ()) -> dict[str, dict[str, float]]:
+        """Capacity each share's dispatched jobs use, leaving out the jobs ``without``."""
         used: dict[str, dict[str, float]] = {name: {} for name in self.shares}
         for job in self._running():
+            if job in without:
+                continue
             share = used.setdefault(job.quota_share_name or "", {})
             for unit, quantity in demand_of(job).items():
                 share[unit] = share.get(unit, 0.0) + quantity
@@ -99,6 +114,13 @@ class QuotaDispatch:
     def _place(self, job: ServiceJob, share: QuotaShare) -> bool:
         """Dispatch ``job`` if its share's rules let it, preempting if they allow; else block."""
         demand = demand_of(job)
+        if not any(
+            Usage(()).fits(env, job, empty=True)
+            for _, env in self.queue.environment_order
+            if env.status == "VALID"
+        ):
+            self._explain(job, MAX_RESOURCE_REASON)  # no environment could ever hold it
+            return False
         used = self._used()
         mine = used[share.name]
         within = all(mine.get(u, 0.0) + q <= share.limits.get(u, 0) for u, q in demand.items())
@@ -112,10 +134,14 @@ class QuotaDispatch:
                 return self._dispatch(job, self._room(job) or self._reclaim(job, share))
             return False
         if not self._fits_share_alone(share, demand) and not self._may_ever_borrow(share, demand):
-            if job.status_reason != QUOTA_LIMIT_REASON:
-                job.status_reason = QUOTA_LIMIT_REASON
-                job.blocked_since = self.at
+            self._explain(job, QUOTA_LIMIT_REASON)
         return False
+
+    def _explain(self, job: ServiceJob, reason: str) -> None:
+        """Give a job that can never be dispatched as things stand its blocking reason."""
+        if job.status_reason != reason:
+            job.status_reason = reason
+            job.blocked_since = self.at
 
     def _fits_share_alone(self, share: QuotaShare, demand: dict[str, float]) -> bool:
         return all(q <= share.limits.get(u, 0) for u, q in demand.items())
@@ -157,26 +183,51 @@ class QuotaDispatch:
         limit = share.limits.get(unit, 0)
         return max(0.0, after - limit) - max(0.0, mine.get(unit, 0.0) - limit)
 
-    def _room(self, job: ServiceJob) -> ServiceEnvironment | None:
-        return next(
-            (e for _, e in self.queue.environment_order if _usable(e) and self.usage.fits(e, job)),
-            None,
-        )
+    def _room(
+        self, job: ServiceJob, without: Iterable[ServiceJob] = ()
+    ) -> ServiceEnvironment | None:
+        """The first usable environment with room for ``job`` (once the jobs ``without`` are
+        gone)."""
+        gone = [(j.environment, j) for j in without if j.environment is not None]
+        for env, victim in gone:
+            self.usage.remove(env, victim)
+        try:
+            return next(
+                (
+                    e
+                    for _, e in self.queue.environment_order
+                    if _usable(e) and self.usage.fits(e, job)
+                ),
+                None,
+            )
+        finally:
+            for env, victim in gone:
+                self.usage.add(env, victim)
 
     def _reclaim(self, job: ServiceJob, share: QuotaShare) -> ServiceEnvironment | None:
-        """Preempt jobs running on borrowed capacity (newest first) until ``job`` fits."""
+        """Preempt jobs running on borrowed capacity of the units ``job`` needs (newest first)
+        until ``job`` fits; preempt nothing if even that leaves no room."""
+        demand = demand_of(job)
+        victims: list[ServiceJob] = []
+        env = None
         for victim in sorted(self._running(), key=lambda j: j.key, reverse=True):
             victim_share = self.shares.get(victim.quota_share_name or "")
             if victim_share is None or victim_share is share:
                 continue
-            used = self._used()[victim_share.name]
-            if not any(self._borrowed(victim_share, used, u) > 0 for u in demand_of(victim)):
+            used = self._used(victims)[victim_share.name]
+            if not any(
+                self._borrowed(victim_share, used, u) > 0 for u in demand_of(victim) if u in demand
+            ):
                 continue
-            self._preempt(victim)
-            env = self._room(job)
+            victims.append(victim)
+            env = self._room(job, victims)
             if env is not None:
-                return env
-        return None
+                break
+        if env is None:
+            return None
+        for victim in victims:
+            self._preempt(victim)
+        return env
 
     def _preempt_in_share(self, job: ServiceJob, share: QuotaShare) -> bool:
         """Preempt lower-priority jobs of the share (lowest, then newest first) to make room."""
@@ -190,12 +241,15 @@ class QuotaDispatch:
             ),
             key=lambda j: ((j.scheduling_priority or 0), tuple(-k for k in j.key)),
         )
+        chosen: list[ServiceJob] = []
         for victim in victims:
-            self._preempt(victim)
-            mine = self._used()[share.name]
+            chosen.append(victim)
+            mine = self._used(chosen)[share.name]
             if all(mine.get(u, 0.0) + q <= share.limits.get(u, 0) for u, q in demand.items()):
+                for preempted in chosen:
+                    self._preempt(preempted)
                 return True
-        return False
+        return False  # not enough lower-priority capacity: preempt nothing
 
     def _preempt(self, job: ServiceJob) -> None:
         if job.environment is not None:
@@ -212,7 +266,8 @@ class QuotaDispatch:
             return False
         self.usage.add(env, job)
         job.environment = env
-        job.blocked_since = None
+        if job.status_reason != CAPACITY_REASON:  # capacity waits add up until STARTING
+            job.blocked_since = None
         self.backend.move(job, SCHEDULED, self.at)
         return True
 
@@ -222,3 +277,26 @@ def _borrow_cap(share: QuotaShare, unit: str) -> float:
     if share.borrow_limit < 0:
         return float("inf")
     return share.limits.get(unit, 0) * (1 + share.borrow_limit / 100)
+
+
+def share_fronts(queue: ServiceQueue) -> dict[str, list[ServiceJob]]:
+    """Each quota share's RUNNABLE jobs in the order the share dispatches them: higher
+    ``schedulingPriority`` first, then oldest first."""
+    fronts: dict[str, list[ServiceJob]] = {}
+    for key in queue.keys(RUNNABLE):
+        job = queue.jobs[key]
+        fronts.setdefault(job.quota_share_name or "", []).append(job)
+    for jobs in fronts.values():
+        jobs.sort(key=lambda job: (-(job.scheduling_priority or 0), job.key))
+    return fronts
+
+
+def quota_order(queue: ServiceQueue) -> Iterator[ServiceJob]:
+    """RUNNABLE jobs of a quota-managed queue in dispatch order: the oldest of the shares'
+    heads first, as ``QuotaDispatch`` takes them."""
+    fronts = {name: deque(jobs) for name, jobs in share_fronts(queue).items()}
+    while fronts:
+        name = min(fronts, key=lambda share: fronts[share][0].key)
+        yield fronts[name].popleft()
+        if not fronts[name]:
+            del fronts[name]

@@ -32,7 +32,11 @@ ROUTES: dict[str, Callable[..., Any]] = {
         f"{{0}}/v1/{operation}$": ServiceJobResponse.dispatch
         for operation in SERVICE_JOB_OPERATIONS
     },
-    # Quota-share ARNs (job-queue/<queue>/quota-share/<name>) once a server decodes the path.
+    # ARNs with more slashes than moto's tag routes take, once a server decodes the path:
+    # quota shares (job-queue/<queue>/quota-share/<name>), and malformed ARNs (a 400, not 404).
+    "{0}/v1/tags/(?P<arn_part_1>[^/]+)/(?P<arn_part_2>[^/]+)/(?P<arn_part_3>[^/]+)/?$": (
+        QueueResponse.dispatch
+    ),
     "{0}/v1/tags/(?P<arn_part_1>[^/]+)/(?P<arn_part_2>[^/]+)/(?P<arn_part_3>[^/]+)"
     "/(?P<arn_part_4>[^/]+)/?$": QueueResponse.dispatch,
 }

@@ -26,7 +26,6 @@ ML = "ml.m5.xlarge"
 C5 = "ml.c5.xlarge"
 FIFO_POLICY = {"idleResourceAssignmentStrategy": "FIFO"}
 QUEUE_ARN = f"arn:aws:batch:{REGION}:{ACCOUNT}:job-queue/qq"
-POLICY_ARN = f"arn:aws:batch:{REGION}:{ACCOUNT}:scheduling-policy/qq-policy"
 PREEMPTED = "Preempted by AWS Batch quota management"
 QUOTA_LIMIT = (
     "MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED - Quota share associated with the job "
@@ -184,6 +183,13 @@ def training_job(described: dict[str, Any]) -> str:
     return described["latestAttempt"]["serviceResourceId"]["value"]  # type: ignore[no-any-return]
 
 
+def current_training_job(job_id: str) -> str:
+    """The job's latest training job, read without looking at the job."""
+    arn = backend().jobs[job_id].training_job_arn
+    assert arn is not None
+    return arn
+
+
 def without_metadata(response: dict[str, Any]) -> dict[str, Any]:
     response.pop("ResponseMetadata")
     return response
@@ -288,7 +294,9 @@ def test_fair_share_policy_cannot_become_a_quota_share_policy(batch):
 def test_quota_share_policy_can_be_updated_with_a_quota_share_policy(batch):
     arn = batch.create_scheduling_policy(name="quota", quotaSharePolicy=FIFO_POLICY)["arn"]
 
-    response = without_metadata(batch.update_scheduling_policy(arn=arn, quotaSharePolicy=FIFO_POLICY))
+    response = without_metadata(
+        batch.update_scheduling_policy(arn=arn, quotaSharePolicy=FIFO_POLICY)
+    )
 
     assert response == {}
     policy = batch.describe_scheduling_policies(arns=[arn])["schedulingPolicies"][0]
@@ -318,9 +326,7 @@ def test_fair_share_policies_are_described_as_moto_describes_them(batch):
         "computeReservation": 10,
         "shareDistribution": [{"shareIdentifier": "A", "weightFactor": 0.5}],
     }
-    arn = batch.create_scheduling_policy(name="fair", fairsharePolicy=fair, tags={"k": "v"})[
-        "arn"
-    ]
+    arn = batch.create_scheduling_policy(name="fair", fairsharePolicy=fair, tags={"k": "v"})["arn"]
     batch.create_scheduling_policy(name="quota", quotaSharePolicy=FIFO_POLICY)
     moto_policy = batch_backends[ACCOUNT][REGION].describe_scheduling_policies([arn])[0]
 
@@ -594,7 +600,11 @@ def test_a_queue_holds_at_most_20_quota_shares(batch, qq):
     with pytest.raises(ClientError) as error:
         batch.create_quota_share(**share_request(quotaShareName="s20"))
 
-    assert client_error(error) == ("ClientException", "Job queue qq already has 20 quota shares", 400)
+    assert client_error(error) == (
+        "ClientException",
+        "Job queue qq already has 20 quota shares",
+        400,
+    )
     assert len(backend().quota_shares) == 20
 
 
@@ -970,7 +980,9 @@ def test_deleting_the_queue_drops_its_quota_shares(batch, qq):
 def test_job_of_a_quota_share_is_described_with_its_share(batch, qq):
     create_share(batch, "qq", "a")
 
-    job_id = submit(batch, "qq", "job", "a", preemptionConfiguration={"preemptionRetriesBeforeTermination": 2})
+    job_id = submit(
+        batch, "qq", "job", "a", preemptionConfiguration={"preemptionRetriesBeforeTermination": 2}
+    )
 
     described = describe(batch, job_id)
     assert described["quotaShareName"] == "a"
@@ -998,7 +1010,10 @@ def test_submit_to_a_quota_managed_queue_needs_a_quota_share_name(batch, qq):
 
     with pytest.raises(ClientError) as error:
         batch.submit_service_job(
-            jobName="job", jobQueue="qq", serviceJobType="SAGEMAKER_TRAINING", serviceRequestPayload=payload()
+            jobName="job",
+            jobQueue="qq",
+            serviceJobType="SAGEMAKER_TRAINING",
+            serviceRequestPayload=payload(),
         )
 
     assert client_error(error) == (
@@ -1067,7 +1082,13 @@ def test_submit_with_a_negative_preemption_retry_count_is_refused(batch, qq):
     create_share(batch, "qq", "a")
 
     with pytest.raises(ClientError) as error:
-        submit(batch, "qq", "job", "a", preemptionConfiguration={"preemptionRetriesBeforeTermination": -1})
+        submit(
+            batch,
+            "qq",
+            "job",
+            "a",
+            preemptionConfiguration={"preemptionRetriesBeforeTermination": -1},
+        )
 
     assert client_error(error) == (
         "ClientException",
@@ -1538,7 +1559,10 @@ def lent(batch: Any, clock: Clock) -> dict[str, str]:
     quota_queue(batch, capacity=limits((4, ML)))
     create_share(batch, "qq", "lender", 2, "LEND")
     create_share(batch, "qq", "borrower", 2, "LEND_AND_BORROW")
-    jobs = {name: submit(batch, "qq", name, "borrower", n) for name, n in (("b1", 1), ("b2", 1), ("b3", 2))}
+    jobs = {
+        name: submit(batch, "qq", name, "borrower", n)
+        for name, n in (("b1", 1), ("b2", 1), ("b3", 2))
+    }
     look(batch, "qq", "b*", times=3)  # SCHEDULED at START
     clock.advance(5)
     look(batch, "qq", "b*")  # STARTING at START + 5 s, and looked at once more
@@ -1549,11 +1573,11 @@ def lent(batch: Any, clock: Clock) -> dict[str, str]:
 
 
 def reclaim(batch: Any, clock: Clock, name: str = "a1", instances: int = 1, **extra: Any) -> str:
-    """Submit a lender job and look at it until it is dispatched, at START + 20 s."""
+    """Submit a lender job and look at it until it is dispatched, 10 s later."""
     job_id = submit(batch, "qq", name, "lender", instances, **extra)
     look(batch, "qq", name, times=2)  # RUNNABLE
     clock.advance(10)
-    look(batch, "qq", name)  # dispatched at START + 20 s
+    look(batch, "qq", name)  # dispatched now
     return job_id
 
 
@@ -1564,7 +1588,7 @@ def test_job_within_its_share_reclaims_capacity_from_the_newest_borrowing_job(ba
 
 
 def test_preempted_job_has_a_preemption_summary_and_no_used_attempt(batch, clock, lent):
-    running = describe(batch, lent["b3"])
+    running = current_training_job(lent["b3"])
 
     reclaim(batch, clock)
 
@@ -1576,7 +1600,7 @@ def test_preempted_job_has_a_preemption_summary_and_no_used_attempt(batch, clock
         "preemptedAttemptCount": 1,
         "recentPreemptedAttempts": [
             {
-                "serviceResourceId": {"name": "TrainingJobArn", "value": training_job(running)},
+                "serviceResourceId": {"name": "TrainingJobArn", "value": running},
                 "startedAt": START + 10_000,
                 "stoppedAt": START + 20_000,
                 "statusReason": PREEMPTED,
@@ -1602,14 +1626,14 @@ def test_preempted_job_is_not_stopped_and_keeps_its_start_time(batch, clock, len
 
 
 def test_preempted_job_runs_again_with_a_new_training_job_once_capacity_is_idle(batch, clock, lent):
-    first = training_job(describe(batch, lent["b3"]))
+    first = current_training_job(lent["b3"])
     a1 = reclaim(batch, clock)
     look(batch, "qq", "b3", times=3)  # the lender's 1 idle instance is not enough
     assert statuses()["b3"] == "RUNNABLE"
     look(batch, "qq", "a1", times=3)  # a1 finishes
     assert statuses()["a1"] == "SUCCEEDED"
 
-    redispatched = describe(batch, lent["b3"])
+    redispatched = [describe(batch, lent["b3"]) for _ in range(2)][-1]  # looked at, then due
     assert redispatched["status"] == "SCHEDULED"
     assert training_job(redispatched) != first
     assert describe(batch, a1)["status"] == "SUCCEEDED"
@@ -1636,9 +1660,9 @@ def test_preemption_does_not_use_an_attempt_of_the_retry_strategy(batch, clock):
     mbs.plan_service_job_attempts(borrowing, mbs.fail("AlgorithmError: boom"))
     look(batch, "qq", "a1", times=3)  # a1 finishes, b1 may borrow again
 
-    seen = [describe(batch, borrowing)["status"] for _ in range(4)]
+    seen = [describe(batch, borrowing)["status"] for _ in range(5)]
 
-    assert seen == ["SCHEDULED", "STARTING", "RUNNING", "FAILED"]
+    assert seen == ["RUNNABLE", "SCHEDULED", "STARTING", "RUNNING", "FAILED"]
     described = describe(batch, borrowing)
     assert described["statusReason"] == "Received status from SageMaker: AlgorithmError: boom"
     assert len(described["attempts"]) == 1
@@ -1651,17 +1675,16 @@ def test_preempted_scheduled_job_has_no_start_time_in_its_preempted_attempt(batc
     create_share(batch, "qq", "borrower", 1, "LEND_AND_BORROW")
     borrowing = submit(batch, "qq", "b1", "borrower", 2)
     look(batch, "qq", "b1", times=3)  # SCHEDULED at START
-    scheduled = describe(batch, borrowing)
-    assert scheduled["status"] == "STARTING"
+    training = current_training_job(borrowing)
 
-    reclaim(batch, clock)
+    reclaim(batch, clock)  # b1 is STARTING when it is preempted
 
     assert describe(batch, borrowing)["preemptionSummary"] == {
         "preemptedAttemptCount": 1,
         "recentPreemptedAttempts": [
             {
-                "serviceResourceId": scheduled["latestAttempt"]["serviceResourceId"],
-                "stoppedAt": START + 20_000,
+                "serviceResourceId": {"name": "TrainingJobArn", "value": training},
+                "stoppedAt": START + 10_000,
                 "statusReason": PREEMPTED,
             }
         ],
@@ -1681,27 +1704,27 @@ def test_job_with_no_preemption_retries_fails_when_preempted(batch, clock):
         preemptionConfiguration={"preemptionRetriesBeforeTermination": 0},
     )
     look(batch, "qq", "b1", times=3)  # SCHEDULED
-    training = training_job(describe(batch, borrowing))
+    training = current_training_job(borrowing)
 
     reclaim(batch, clock)
 
+    assert statuses() == {"b1": "FAILED", "a1": "SCHEDULED"}
     described = describe(batch, borrowing)
     assert (described["status"], described["statusReason"], described["stoppedAt"]) == (
         "FAILED",
         PREEMPTED,
-        START + 20_000,
+        START + 10_000,
     )
     assert described["preemptionSummary"] == {
         "preemptedAttemptCount": 1,
         "recentPreemptedAttempts": [
             {
                 "serviceResourceId": {"name": "TrainingJobArn", "value": training},
-                "stoppedAt": START + 20_000,
+                "stoppedAt": START + 10_000,
                 "statusReason": PREEMPTED,
             }
         ],
     }
-    assert statuses() == {"b1": "FAILED", "a1": "SCHEDULED"}
 
 
 def test_job_with_preemption_retries_left_is_requeued(batch, clock):
@@ -1770,9 +1793,9 @@ def test_nothing_is_preempted_when_reclaiming_cannot_make_room(batch, clock):
     look(batch, "qq", "r1", times=3)  # preempting b3 would free 1 of the 2 it needs
 
     assert statuses() == {"b1": "STARTING", "b2": "STARTING", "b3": "STARTING", "r1": "RUNNABLE"}
-    assert "preemptionSummary" not in describe(batch, next(
-        j.job_id for j in backend().jobs.values() if j.job_name == "b3"
-    ))
+    assert "preemptionSummary" not in describe(
+        batch, next(j.job_id for j in backend().jobs.values() if j.job_name == "b3")
+    )
     assert describe(batch, job_id)["status"] == "RUNNABLE"
 
 
@@ -1823,7 +1846,7 @@ def test_higher_priority_job_preempts_a_lower_priority_one_of_its_share(batch, c
     in_share_queue(batch, "ENABLED")
     low = submit(batch, "qq", "low", "a", schedulingPriority=1)
     look(batch, "qq", "low", times=3)
-    scheduled = describe(batch, low)  # STARTING now
+    training = current_training_job(low)  # STARTING at the next request
     high = submit(batch, "qq", "high", "a", schedulingPriority=5)
     look(batch, "qq", "high", times=2)
     clock.advance(30)
@@ -1835,7 +1858,7 @@ def test_higher_priority_job_preempts_a_lower_priority_one_of_its_share(batch, c
         "preemptedAttemptCount": 1,
         "recentPreemptedAttempts": [
             {
-                "serviceResourceId": scheduled["latestAttempt"]["serviceResourceId"],
+                "serviceResourceId": {"name": "TrainingJobArn", "value": training},
                 "stoppedAt": START + 30_000,
                 "statusReason": PREEMPTED,
             }
@@ -1871,14 +1894,14 @@ def test_in_share_preemption_picks_the_lowest_priority_job(batch, clock):
 
 def test_in_share_preemption_picks_the_newest_of_equally_low_jobs(batch, clock):
     in_share_queue(batch, "ENABLED", capacity=2)
-    for name in ("older", "newer"):
+    for name in ("low-older", "low-newer"):
         submit(batch, "qq", name, "a", schedulingPriority=1)
-    look(batch, "qq", "*er", times=3)
+    look(batch, "qq", "low*", times=3)
     submit(batch, "qq", "high", "a", schedulingPriority=5)
 
     look(batch, "qq", "high", times=3)
 
-    assert statuses() == {"older": "STARTING", "newer": "RUNNABLE", "high": "SCHEDULED"}
+    assert statuses() == {"low-older": "STARTING", "low-newer": "RUNNABLE", "high": "SCHEDULED"}
 
 
 def test_job_of_equal_priority_does_not_preempt(batch, clock):
@@ -1894,14 +1917,14 @@ def test_job_of_equal_priority_does_not_preempt(batch, clock):
 
 def test_in_share_preemption_preempts_nothing_unless_it_makes_enough_room(batch, clock):
     in_share_queue(batch, "ENABLED", capacity=2)
-    submit(batch, "qq", "low", "a", schedulingPriority=1)
-    submit(batch, "qq", "top", "a", schedulingPriority=9)
-    look(batch, "qq", "*o*", times=3)
-    submit(batch, "qq", "big", "a", 2, schedulingPriority=5)  # only "low" is below it
+    submit(batch, "qq", "p-low", "a", schedulingPriority=1)
+    submit(batch, "qq", "p-top", "a", schedulingPriority=9)
+    look(batch, "qq", "p-*", times=3)
+    submit(batch, "qq", "big", "a", 2, schedulingPriority=5)  # only "p-low" is below it
 
     look(batch, "qq", "big", times=3)
 
-    assert statuses() == {"low": "STARTING", "top": "STARTING", "big": "RUNNABLE"}
+    assert statuses() == {"p-low": "STARTING", "p-top": "STARTING", "big": "RUNNABLE"}
 
 
 def test_lowering_a_running_job_s_priority_makes_it_preemptible(batch, clock):
@@ -1939,7 +1962,7 @@ def test_only_the_5_most_recent_preempted_attempts_are_kept_newest_first(batch, 
     for i in range(6):
         look(batch, "qq", "victim", times=2)  # (RUNNABLE and) dispatched
         assert statuses()["victim"] == "SCHEDULED"
-        preempted.append(training_job(batch.describe_service_job(jobId=victim)))
+        preempted.append(current_training_job(victim))
         high = submit(batch, "qq", f"h{i}", "a", schedulingPriority=9)
         look(batch, "qq", f"h{i}", times=2)
         clock.advance(1)
@@ -1950,11 +1973,217 @@ def test_only_the_5_most_recent_preempted_attempts_are_kept_newest_first(batch, 
     summary = describe(batch, victim)["preemptionSummary"]
 
     assert summary["preemptedAttemptCount"] == 6
-    assert summary["recentPreemptedAttempts"] == [
-        {
-            "serviceResourceId": {"name": "TrainingJobArn", "value": arn},
-            "stoppedAt": START + (i + 1) * 1000,
-            "statusReason": PREEMPTED,
-        }
-        for i, arn in reversed(list(enumerate(preempted)))
-    ][:5]
+    assert (
+        summary["recentPreemptedAttempts"]
+        == [
+            {
+                "serviceResourceId": {"name": "TrainingJobArn", "value": arn},
+                "stoppedAt": START + (i + 1) * 1000,
+                "statusReason": PREEMPTED,
+            }
+            for i, arn in reversed(list(enumerate(preempted)))
+        ][:5]
+    )
+
+
+def test_job_larger_than_the_environment_has_the_max_resource_reason(batch, clock):
+    quota_queue(batch, capacity=limits((2, ML)))
+    create_share(batch, "qq", "a", 4, "RESERVE")
+    job_id = submit(batch, "qq", "huge", "a", 3)
+
+    look(batch, "qq", times=4)
+
+    described = describe(batch, job_id)
+    assert (described["status"], described["statusReason"]) == (
+        "RUNNABLE",
+        "MISCONFIGURATION:SERVICE_ENVIRONMENT_MAX_RESOURCE - Service environment(s) associated "
+        "with the job queue cannot meet the capacity requirement of the job.",
+    )
+
+
+# -- GetJobQueueSnapshot of a quota-managed queue ------------------------------------------
+
+
+@pytest.fixture
+def busy(batch: Any, qq: str, clock: Clock) -> dict[str, str]:
+    """Queue "qq" with shares x (RESERVE 2), y (RESERVE 1) and z (RESERVE 1, no jobs).
+    x1, x2 (priority 9) and y1 hold the shares' capacity; x3 (priority 0), y2 and x4
+    (priority 5), submitted in that order, wait RUNNABLE since START + 1 s. Name -> jobArn."""
+    for name, limit in (("x", 2), ("y", 1), ("z", 1)):
+        create_share(batch, "qq", name, limit, "RESERVE")
+    arns = {}
+    for name, share, priority in (
+        ("x1", "x", 9),
+        ("x2", "x", 9),
+        ("y1", "y", None),
+        ("x3", "x", 0),
+        ("y2", "y", None),
+        ("x4", "x", 5),
+    ):
+        extra = {} if priority is None else {"schedulingPriority": priority}
+        job_id = submit(batch, "qq", name, share, **extra)
+        arns[name] = f"arn:aws:batch:{REGION}:{ACCOUNT}:service-job/{job_id}"
+    look(batch, "qq")
+    clock.advance(1)
+    look(batch, "qq")  # RUNNABLE at START + 1 s
+    clock.advance(1)
+    look(batch, "qq")  # dispatched at START + 2 s
+    assert statuses() == {
+        "x1": "SCHEDULED",
+        "x2": "SCHEDULED",
+        "y1": "SCHEDULED",
+        "x3": "RUNNABLE",
+        "y2": "RUNNABLE",
+        "x4": "RUNNABLE",
+    }
+    clock.advance(1)
+    return arns
+
+
+def test_snapshot_front_of_queue_follows_quota_dispatch_order(batch, busy):
+    snapshot = batch.get_job_queue_snapshot(jobQueue="qq")
+
+    # The shares' heads are x4 (x's highest priority) and y2; y2 is the older head.
+    assert snapshot["frontOfQueue"] == {
+        "jobs": [
+            {"jobArn": busy["y2"], "earliestTimeAtPosition": START + 1_000},
+            {"jobArn": busy["x4"], "earliestTimeAtPosition": START + 1_000},
+            {"jobArn": busy["x3"], "earliestTimeAtPosition": START + 1_000},
+        ],
+        "lastUpdatedAt": START + 3_000,
+    }
+
+
+def test_snapshot_front_of_quota_shares_shows_each_share_s_next_job(batch, busy):
+    snapshot = batch.get_job_queue_snapshot(jobQueue="qq")
+
+    assert snapshot["frontOfQuotaShares"] == {
+        "quotaShares": {
+            "x": [{"jobArn": busy["x4"], "earliestTimeAtPosition": START + 1_000}],
+            "y": [{"jobArn": busy["y2"], "earliestTimeAtPosition": START + 1_000}],
+        },
+        "lastUpdatedAt": START + 3_000,
+    }
+
+
+def test_snapshot_quota_share_utilization_shows_each_share_s_usage(batch, busy):
+    snapshot = batch.get_job_queue_snapshot(jobQueue="qq")
+
+    assert snapshot["queueUtilization"] == {
+        "totalCapacityUsage": [{"capacityUnit": ML, "quantity": 3.0}],
+        "quotaShareUtilization": {
+            "topCapacityUtilization": [
+                {"quotaShareName": "x", "capacityUsage": [{"capacityUnit": ML, "quantity": 2.0}]},
+                {"quotaShareName": "y", "capacityUsage": [{"capacityUnit": ML, "quantity": 1.0}]},
+            ]
+        },
+        "lastUpdatedAt": START + 3_000,
+    }
+
+
+def test_snapshot_of_an_idle_quota_managed_queue(batch, qq, clock):
+    create_share(batch, "qq", "a")
+
+    snapshot = without_metadata(batch.get_job_queue_snapshot(jobQueue="qq"))
+
+    assert snapshot == {
+        "frontOfQueue": {"jobs": [], "lastUpdatedAt": START},
+        "frontOfQuotaShares": {"quotaShares": {}, "lastUpdatedAt": START},
+        "queueUtilization": {
+            "totalCapacityUsage": [],
+            "quotaShareUtilization": {"topCapacityUtilization": []},
+            "lastUpdatedAt": START,
+        },
+    }
+
+
+def test_snapshot_of_a_fifo_queue_has_no_quota_share_sections(batch, queue):
+    snapshot = without_metadata(batch.get_job_queue_snapshot(jobQueue=queue))
+
+    assert "frontOfQuotaShares" not in snapshot
+    assert "quotaShareUtilization" not in snapshot["queueUtilization"]
+
+
+# -- queue time limits in a quota-managed queue --------------------------------------------
+
+
+def time_limited_quota_queue(batch: Any, reason: str, capacity: int = 4) -> str:
+    batch.create_service_environment(
+        serviceEnvironmentName="qq-env",
+        serviceEnvironmentType="SAGEMAKER_TRAINING",
+        capacityLimits=limits((capacity, ML)),
+    )
+    policy = batch.create_scheduling_policy(name="qq-policy", quotaSharePolicy=FIFO_POLICY)
+    batch.create_job_queue(
+        jobQueueName="qq",
+        priority=1,
+        jobQueueType="SAGEMAKER_TRAINING",
+        serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": "qq-env"}],
+        schedulingPolicyArn=policy["arn"],
+        jobStateTimeLimitActions=[
+            {"reason": reason, "state": "RUNNABLE", "maxTimeSeconds": 600, "action": "TERMINATE"}
+        ],
+    )
+    return "qq"
+
+
+def test_quota_limit_time_limit_fails_a_job_its_share_can_never_run(batch, clock):
+    time_limited_quota_queue(batch, "MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED")
+    create_share(batch, "qq", "a", 1, "RESERVE")
+    job_id = submit(batch, "qq", "huge", "a", 2)
+    look(batch, "qq", times=3)  # the reason is set at START
+    clock.advance(599.999)
+    assert describe(batch, job_id)["status"] == "RUNNABLE"
+    clock.advance(0.001)
+
+    failed = describe(batch, job_id)
+
+    assert (failed["status"], failed["statusReason"], failed["stoppedAt"]) == (
+        "FAILED",
+        "Terminated by JobStateTimeLimit action due to reason: "
+        "MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED",
+        START + 600_000,
+    )
+
+
+def test_capacity_time_limit_in_a_quota_managed_queue_counts_the_time_spent_scheduled(batch, clock):
+    time_limited_quota_queue(batch, "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY")
+    create_share(batch, "qq", "a", 1, "RESERVE")
+    job_id = submit(batch, "qq", "job", "a")
+    mbs.plan_service_job_attempts(job_id, mbs.capacity_shortage(), mbs.capacity_shortage())
+    look(batch, "qq", times=3)  # dispatched at START
+    clock.advance(200)
+    assert describe(batch, job_id)["status"] == "RUNNABLE"  # 200 s SCHEDULED
+    clock.advance(300)
+    assert describe(batch, job_id)["status"] == "SCHEDULED"  # 300 s RUNNABLE
+    clock.advance(50)
+    assert describe(batch, job_id)["status"] == "RUNNABLE"  # 50 s SCHEDULED
+    batch.update_service_environment(serviceEnvironment="qq-env", state="DISABLED")
+    clock.advance(49.999)
+    assert describe(batch, job_id)["status"] == "RUNNABLE"  # 599.999 s in all
+    clock.advance(0.001)
+
+    failed = describe(batch, job_id)
+
+    assert (failed["status"], failed["statusReason"]) == (
+        "FAILED",
+        "Terminated by JobStateTimeLimit action due to reason: "
+        "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
+    )
+
+
+# -- other progressions --------------------------------------------------------------------
+
+
+def test_immediate_progression_finishes_every_job_of_a_quota_share_in_one_call(
+    batch, qq, progression
+):
+    progression({"progression": "immediate"})
+    create_share(batch, "qq", "a", 1, "RESERVE")
+    jobs = [submit(batch, "qq", f"j{i}", "a") for i in range(3)]
+
+    listed = batch.list_service_jobs(jobQueue="qq", filters=[{"name": "JOB_NAME", "values": ["*"]}])
+
+    assert {s["jobId"]: s["status"] for s in listed["jobSummaryList"]} == dict.fromkeys(
+        jobs, "SUCCEEDED"
+    )
