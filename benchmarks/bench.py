@@ -26,12 +26,12 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
-import boto3  # noqa: E402
-from botocore.awsrequest import AWSResponse  # noqa: E402
-from moto import mock_aws  # noqa: E402
-from moto.core.models import botocore_stubber  # noqa: E402
+import boto3
+from botocore.awsrequest import AWSResponse
+from moto import mock_aws
+from moto.core.models import botocore_stubber
 
-import moto_batch_service as mbs  # noqa: E402
+import moto_batch_service as mbs
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 PAYLOAD = json.dumps(
@@ -120,9 +120,7 @@ def make_queue(batch: Any, name: str, capacity: int = 100000) -> None:
 def container_queue(batch: Any, jobs: int) -> str:
     """A moto container queue with ``jobs`` finished jobs (batch_simple, no Docker)."""
     iam = boto3.client("iam", region_name=REGION)
-    role = iam.create_role(
-        RoleName="bench", AssumeRolePolicyDocument="{}", Path="/"
-    )["Role"]["Arn"]
+    role = iam.create_role(RoleName="bench", AssumeRolePolicyDocument="{}", Path="/")["Role"]["Arn"]
     env = batch.create_compute_environment(
         computeEnvironmentName="bench-ce", type="UNMANAGED", state="ENABLED", serviceRole=role
     )
@@ -211,7 +209,9 @@ def main(argv: list[str] | None = None) -> int:
         batch = boto3.client("batch", region_name=REGION)
         make_queue(batch, "page")
         for i in range(100):
-            mbs.add_service_job("page", f"job-{i}", status="RUNNING", service_request_payload=PAYLOAD)
+            mbs.add_service_job(
+                "page", f"job-{i}", status="RUNNING", service_request_payload=PAYLOAD
+            )
         containers = container_queue(batch, 100)
 
         def list_ours() -> Any:
@@ -261,7 +261,10 @@ def main(argv: list[str] | None = None) -> int:
             batch, "small", "large", {"jobStatus": "RUNNING"}, pass_reps
         )
         figures["page_at_large_n_vs_small_n_job_name"] = flatness(
-            batch, "small", "large", {"filters": [{"name": "JOB_NAME", "values": ["train*"]}]},
+            batch,
+            "small",
+            "large",
+            {"filters": [{"name": "JOB_NAME", "values": ["train*"]}]},
             pass_reps,
         )
         traced, rss = memory_per_job(large_n)

@@ -45,7 +45,9 @@ def main() -> None:
     moto_batch_service.add_service_job("training-queue", "nightly-eval", status="RUNNING")
 
     print("list_service_jobs(jobQueue='training-queue')  # no status: RUNNING jobs")
-    print(json.dumps(batch.list_service_jobs(jobQueue="training-queue")["jobSummaryList"], indent=2))
+    print(
+        json.dumps(batch.list_service_jobs(jobQueue="training-queue")["jobSummaryList"], indent=2)
+    )
     print("\nlist_service_jobs(filters=[JOB_NAME resnet*])  # a filter: any status")
     response = batch.list_service_jobs(
         jobQueue="training-queue", filters=[{"name": "JOB_NAME", "values": ["resnet*"]}]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from ._moto import IncompatibleMotoError, register
 from .backend import ServiceJobBackend, service_job_backends
-from .models import ServiceEnvironment, ServiceJob, ServiceJobStatus, ServiceQueue
 from .lifecycle import Outcome, capacity_shortage, fail, succeed, time_out
+from .models import ServiceEnvironment, ServiceJob, ServiceJobStatus, ServiceQueue
 from .seeding import add_service_job, plan_service_job_attempts, set_service_job_status
 
 __version__ = "0.1.0"

@@ -15,20 +15,17 @@ import json
 import re
 import threading
 from bisect import bisect_left
-from collections.abc import Iterator
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from moto.batch.models import batch_backends
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api import state_manager
 
-from ._moto import ManagedState, partition_of
-from . import validation as check
-from .exceptions import ClientException, invalid_value, missing, not_one_of
 from . import quota
+from . import validation as check
+from ._moto import ManagedState, partition_of
+from .exceptions import ClientException, invalid_value, missing, not_one_of
 from .lifecycle import Lifecycle
-from .quota import QuotaShare, quota_share_policy
-from .quota_dispatch import quota_order, share_fronts
 from .models import (
     DISPATCHED,
     SAGEMAKER_TRAINING,
@@ -41,6 +38,8 @@ from .models import (
     ServiceQueue,
     now_ms,
 )
+from .quota import QuotaShare, quota_share_policy
+from .quota_dispatch import quota_order, share_fronts
 
 ALREADY_EXISTS = "Object already exists"
 DEFAULT_PAGE = 100
@@ -107,11 +106,11 @@ class _JobQuery:
         elif name in ANY_STATUS_FILTERS:
             self.status = None
             if name == "JOB_NAME":
-                self.predicate = _name_matcher(value)
+                self.predicate = _name_matcher(str(value))
             elif name == "BEFORE_CREATED_AT":
-                self.created_before = _epoch_ms(name, value)
+                self.created_before = _epoch_ms(name, str(value))
             else:
-                self.created_after = _epoch_ms(name, value)
+                self.created_after = _epoch_ms(name, str(value))
         elif name == "JOB_STATUS":
             if value not in STATUSES:
                 raise not_one_of("filters[0].values", value, STATUSES)
@@ -222,12 +221,16 @@ class ServiceJobBackend(BaseBackend):
         return f"arn:{self.partition}:batch:{self.region_name}:{self.account_id}:"
 
     def _container_queue_exists(self, identifier: str) -> bool:
-        return batch_backends[self.account_id][self.region_name].get_job_queue(identifier) is not None
+        return (
+            batch_backends[self.account_id][self.region_name].get_job_queue(identifier) is not None
+        )
 
     # -- service environments ---------------------------------------------------------
     def get_environment(self, identifier: str) -> ServiceEnvironment:
         """Resolve a service environment by name or ARN."""
-        env = self._find(self.environments, identifier, "service-environment/")
+        env: ServiceEnvironment | None = self._find(
+            self.environments, identifier, "service-environment/"
+        )
         if env is None:
             raise _environment_not_found(identifier)
         return env
@@ -252,7 +255,9 @@ class ServiceJobBackend(BaseBackend):
         if not service_environment_type:
             raise missing("serviceEnvironmentType")
         if service_environment_type != SAGEMAKER_TRAINING:
-            raise not_one_of("serviceEnvironmentType", service_environment_type, [SAGEMAKER_TRAINING])
+            raise not_one_of(
+                "serviceEnvironmentType", service_environment_type, [SAGEMAKER_TRAINING]
+            )
         env = ServiceEnvironment(
             name,
             self.account_id,
@@ -317,7 +322,9 @@ class ServiceJobBackend(BaseBackend):
             raise ClientException(
                 f"Service environment {env.name} must be DISABLED before it can be deleted"
             )
-        users = [q.name for q in self.queues.values() if any(e is env for _, e in q.environment_order)]
+        users = [
+            q.name for q in self.queues.values() if any(e is env for _, e in q.environment_order)
+        ]
         if users:
             raise ClientException(
                 f"Service environment {env.name} is still used by job queue(s) {', '.join(users)}; "
@@ -346,7 +353,9 @@ class ServiceJobBackend(BaseBackend):
         for i, entry in enumerate(order):
             member = f"serviceEnvironmentOrder[{i}]"
             if not isinstance(entry, dict):
-                raise ClientException(f"{member} must be an object with order and serviceEnvironment")
+                raise ClientException(
+                    f"{member} must be an object with order and serviceEnvironment"
+                )
             position, identifier = entry.get("order"), entry.get("serviceEnvironment")
             if position is None:
                 raise missing(f"{member}.order")
@@ -496,9 +505,11 @@ class ServiceJobBackend(BaseBackend):
             raise missing("serviceRequestPayload")
         if client_token is not None and not 1 <= len(client_token) <= 64:
             raise invalid_value("clientToken", client_token, "it must be 1-64 characters long")
-        options = {
+        options: dict[str, Any] = {
             "retry_strategy": check.retry_strategy(retry_strategy),
-            "scheduling_priority": check.int_range("schedulingPriority", scheduling_priority, 0, 9999),
+            "scheduling_priority": check.int_range(
+                "schedulingPriority", scheduling_priority, 0, 9999
+            ),
             "preemption_configuration": check.preemption_configuration(preemption_configuration),
             "timeout_config": check.timeout_config(timeout_config),
             "tags": check.tags(tags),
@@ -673,7 +684,9 @@ class ServiceJobBackend(BaseBackend):
             successful.append(identifier)
         return successful, errors
 
-    def update_service_job(self, identifier: str | None, scheduling_priority: int | None) -> ServiceJob:
+    def update_service_job(
+        self, identifier: str | None, scheduling_priority: int | None
+    ) -> ServiceJob:
         job = self.get_job(identifier)
         if scheduling_priority is None:
             raise missing("schedulingPriority")
@@ -784,7 +797,11 @@ class ServiceJobBackend(BaseBackend):
         if self.share_weights(queue) is not None:
             active = {
                 queue.jobs[key].share_identifier
-                for status in (ServiceJobStatus.SUBMITTED.value, ServiceJobStatus.RUNNABLE.value, *DISPATCHED)
+                for status in (
+                    ServiceJobStatus.SUBMITTED.value,
+                    ServiceJobStatus.RUNNABLE.value,
+                    *DISPATCHED,
+                )
                 for key in queue.keys(status)
             }
             top = sorted(by_share.items(), key=lambda item: (-sum(item[1].values()), item[0]))
@@ -879,9 +896,7 @@ class ServiceJobBackend(BaseBackend):
             raise missing("jobQueue")
         queue = self.get_queue(job_queue)
         fingerprint = hashlib.sha256(queue.arn.encode()).hexdigest()[:16]
-        after = (
-            _decode_token(next_token, fingerprint, "another job queue")[1] if next_token else 0
-        )
+        after = _decode_token(next_token, fingerprint, "another job queue")[1] if next_token else 0
         shares = [share for share in self.queue_shares(queue) if share.seq > after]
         if len(shares) > limit:
             return shares[:limit], _encode_token((0, shares[limit - 1].seq), fingerprint)
@@ -949,13 +964,15 @@ class ServiceJobBackend(BaseBackend):
                 resource = store.get(arn[len(prefix + kind) :])
                 if resource is None and kind != "job-queue/":
                     raise ClientException(f"Resource {arn} not found")
-                return resource  # type: ignore[no-any-return]
+                return resource
         if ":service-job/" in arn or ":service-environment/" in arn:
             raise ClientException(f"Resource {arn} not found")
         return None
 
     @staticmethod
-    def tag_resource(resource: ServiceJob | ServiceEnvironment | ServiceQueue, tags: dict[str, str] | None) -> None:
+    def tag_resource(
+        resource: ServiceJob | ServiceEnvironment | ServiceQueue, tags: dict[str, str] | None
+    ) -> None:
         if not tags:
             raise missing("tags")
         merged = check.tags({**resource.tags, **check.tags(tags)})
@@ -1009,10 +1026,12 @@ class ServiceJobBackend(BaseBackend):
         """Fair-share weight of each share identifier; None unless the queue is fair-share."""
         if self.policy_kind(queue) != "FAIRSHARE":
             return None
+        assert queue.scheduling_policy_arn is not None  # a fair-share queue has a policy
         policies = batch_backends[self.account_id][self.region_name].describe_scheduling_policies(
             [queue.scheduling_policy_arn]
         )
-        distribution = policies[0].fairshare_policy.get("shareDistribution") or [] if policies else []
+        shares = policies[0].fairshare_policy.get("shareDistribution") if policies else None
+        distribution = cast("list[dict[str, Any]]", shares or [])
 
         def weight(share: str) -> float:
             for entry in distribution:
@@ -1060,10 +1079,21 @@ class ServiceJobBackend(BaseBackend):
         if self._container_queue_exists(name):
             raise ClientException(f"Job queue {name} is not of type SAGEMAKER_TRAINING")
         env = self.environments.get(name) or self.create_service_environment(
-            name, SAGEMAKER_TRAINING, "ENABLED", [{"capacityUnit": "NUM_INSTANCES", "maxCapacity": 1000}], None
+            name,
+            SAGEMAKER_TRAINING,
+            "ENABLED",
+            [{"capacityUnit": "NUM_INSTANCES", "maxCapacity": 1000}],
+            None,
         )
         return self.create_job_queue(
-            name, 1, "ENABLED", [{"order": 1, "serviceEnvironment": env.arn}], None, None, None, None
+            name,
+            1,
+            "ENABLED",
+            [{"order": 1, "serviceEnvironment": env.arn}],
+            None,
+            None,
+            None,
+            None,
         )
 
     def seed_job(
@@ -1087,7 +1117,10 @@ class ServiceJobBackend(BaseBackend):
         ):
             if old not in DISPATCHED:
                 job.enter(ServiceJobStatus.SCHEDULED.value, at)
-            if status == ServiceJobStatus.SUCCEEDED.value and job.status != ServiceJobStatus.RUNNING.value:
+            if (
+                status == ServiceJobStatus.SUCCEEDED.value
+                and job.status != ServiceJobStatus.RUNNING.value
+            ):
                 job.enter(ServiceJobStatus.RUNNING.value, at)
         job.enter(status, at, reason)
         job.queue.move_job(job, old)

@@ -130,7 +130,7 @@ class Usage:
         used = {} if empty else self._by_env.get(env.name, {})
         limits = {limit["capacityUnit"]: limit["maxCapacity"] for limit in env.capacity_limits}
         if NUM_INSTANCES in limits:
-            return sum(used.values()) + sum(demand.values()) <= limits[NUM_INSTANCES]
+            return bool(sum(used.values()) + sum(demand.values()) <= limits[NUM_INSTANCES])
         return all(
             unit in limits and used.get(unit, 0.0) + quantity <= limits[unit]
             for unit, quantity in demand.items()

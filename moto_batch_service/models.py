@@ -20,7 +20,13 @@ from ._moto import SERVICE_JOB_MODEL, ManagedState, mock_random
 if TYPE_CHECKING:
     from .lifecycle import Outcome
 
-__all__ = ["SERVICE_JOB_MODEL", "ServiceEnvironment", "ServiceJob", "ServiceJobStatus", "ServiceQueue"]
+__all__ = [
+    "SERVICE_JOB_MODEL",
+    "ServiceEnvironment",
+    "ServiceJob",
+    "ServiceJobStatus",
+    "ServiceQueue",
+]
 SAGEMAKER_TRAINING = "SAGEMAKER_TRAINING"
 TRAINING_JOB_NAME_LIMIT = 63
 COMPLETED_REASON = "Received status from SageMaker: Training job completed"

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any, Callable
 
 import pytest
-from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core.models import DEFAULT_ACCOUNT_ID
 
 import moto_batch_service
 from moto_batch_service import ServiceJobBackend, add_service_job, service_job_backends

@@ -111,7 +111,7 @@ class QueueResponse(BatchResponse):
         backend = self.service_backend
         resource = backend.tagged_resource(arn)
         if resource is None:
-            return super().tags()  # type: ignore[no-any-return]
+            return super().tags()
         if self.method == "GET":
             return json.dumps({"tags": dict(resource.tags)})
         if self.method == "POST":
@@ -129,7 +129,7 @@ class QueueResponse(BatchResponse):
         quota_policy = p.object("quotaSharePolicy")
         if quota_policy is None:
             p.object("fairsharePolicy")
-            return super().createschedulingpolicy()  # type: ignore[no-any-return]
+            return super().createschedulingpolicy()
         if p.object("fairsharePolicy") is not None:
             raise ClientException(
                 "A scheduling policy has either a fairsharePolicy or a quotaSharePolicy, not both"
@@ -137,7 +137,7 @@ class QueueResponse(BatchResponse):
         quota_share_policy(quota_policy)  # check before moto stores anything
         body = super().createschedulingpolicy()
         self.service_backend.create_quota_policy(json.loads(body)["arn"], quota_policy)
-        return body  # type: ignore[no-any-return]
+        return body
 
     def describeschedulingpolicies(self) -> str:
         Params(self.body).strings("arns")  # moto reads it unchecked
@@ -170,7 +170,7 @@ class QueueResponse(BatchResponse):
             return "{}"
         if not self.batch_backend.describe_scheduling_policies([arn]):
             raise ClientException(f"Scheduling policy {arn} does not exist")  # moto: KeyError
-        return super().updateschedulingpolicy()  # type: ignore[no-any-return]
+        return super().updateschedulingpolicy()
 
     def deleteschedulingpolicy(self) -> str:
         arn = Params(self.body).string("arn")
@@ -178,4 +178,4 @@ class QueueResponse(BatchResponse):
             raise missing("arn")  # moto: KeyError
         body = super().deleteschedulingpolicy()
         self.service_backend.quota_policies.pop(arn, None)
-        return body  # type: ignore[no-any-return]
+        return body

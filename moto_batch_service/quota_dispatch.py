@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from .lifecycle import (
     CAPACITY_REASON,
-    DISPATCHED,
     FAILED,
     MAX_RESOURCE_REASON,
     RUNNABLE,
@@ -28,7 +27,7 @@ from .lifecycle import (
     _usable,
     demand_of,
 )
-from .models import ServiceEnvironment, ServiceJob, ServiceQueue
+from .models import DISPATCHED, ServiceEnvironment, ServiceJob, ServiceQueue
 from .quota import PREEMPTED_REASON, RECENT_PREEMPTIONS, QuotaShare
 
 if TYPE_CHECKING:

@@ -152,7 +152,9 @@ class ServiceJobResponse(BaseResponse):
         return _dump({"quotaShareName": share.name, "quotaShareArn": share.arn})
 
     def describequotashare(self) -> str:
-        return _dump(self.backend.get_quota_share(self._members().string("quotaShareArn")).describe())
+        return _dump(
+            self.backend.get_quota_share(self._members().string("quotaShareArn")).describe()
+        )
 
     def listquotashares(self) -> str:
         p = self._members()

@@ -11,7 +11,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any, Union
 
-from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from . import validation as check
 from .backend import STATUSES, ServiceJobBackend, service_job_backends
@@ -103,8 +103,10 @@ def add_service_job(
             job.started_at = started
         job.attempt_started_at = job.started_at
     if status in TERMINAL:
-        job.stopped_at = stopped if stopped is not None else max(
-            t for t in (created, job.scheduled_at, job.started_at) if t is not None
+        job.stopped_at = (
+            stopped
+            if stopped is not None
+            else max(t for t in (created, job.scheduled_at, job.started_at) if t is not None)
         )
     job.status_reason = status_reason
     if status_reason is None and status == ServiceJobStatus.SUCCEEDED.value:

@@ -1,4 +1,4 @@
-"""``moto-batch-service-server`` / ``python -m moto_batch_service``: moto's server, with service jobs.
+"""Console script ``moto-batch-service-server``: moto's server with the service-job API.
 
 Takes moto_server's options (``-H/--host``, default 127.0.0.1; ``-p/--port``, default 5000
 or ``$MOTO_PORT``; ``--reload``, ``-s/--ssl``, ...). Every AWS service moto emulates is

@@ -17,8 +17,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core.models import DEFAULT_ACCOUNT_ID
 
+from .backend import service_job_backends
 from .exceptions import ClientException
 from .lifecycle import Outcome, capacity_shortage, fail, succeed, time_out
 from .seeding import plan_service_job_attempts
@@ -72,9 +73,13 @@ def plan_attempts(request: Any, full_url: str, headers: Any) -> tuple[int, dict[
                 region, account = parts[3], parts[4]
         account = str(body.get("accountId") or account)
         region = str(body.get("region") or region)
-        plan_service_job_attempts(
-            job_id, *map(_outcome, outcomes), account_id=account, region_name=region
-        )
+        planned = [_outcome(raw) for raw in outcomes]
+        try:
+            backend = service_job_backends[account][region]
+        except KeyError:
+            raise ClientException(f"Unknown region {region}") from None
+        with backend.lock:
+            plan_service_job_attempts(job_id, *planned, account_id=account, region_name=region)
     except ClientException as error:
         return 400, {"Content-Type": "application/json"}, error.description
     return 201, {"Content-Type": "application/json"}, "{}"

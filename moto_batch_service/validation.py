@@ -196,6 +196,11 @@ def time_limit_actions(value: list[Any] | None) -> list[dict[str, Any]]:
         seconds = check_type(f"{member}.maxTimeSeconds", raw["maxTimeSeconds"], int)
         int_range(f"{member}.maxTimeSeconds", seconds, 600, 86400)
         actions.append(
-            {"reason": reason, "state": "RUNNABLE", "maxTimeSeconds": seconds, "action": "TERMINATE"}
+            {
+                "reason": reason,
+                "state": "RUNNABLE",
+                "maxTimeSeconds": seconds,
+                "action": "TERMINATE",
+            }
         )
     return actions

@@ -7,8 +7,9 @@ from typing import Any
 
 import boto3
 import botocore
-from botocore.handlers import BUILTIN_HANDLERS
+import botocore.session
 import pytest
+from botocore.handlers import BUILTIN_HANDLERS
 from moto import mock_aws
 
 from tests.shape_check import MODEL, on_before_parse
@@ -17,6 +18,26 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
+
+def _share_botocore_loader() -> None:
+    """Let every botocore session of the test run share one data loader.
+
+    mock_aws gives each ``boto3.client`` call a fresh default session, and each fresh session
+    parses the service models again (about 0.15 s a client). The models are read-only data.
+    """
+    create = botocore.session.create_loader
+    loaders: dict[Any, Any] = {}
+
+    def shared_loader(search_path_string: Any = None) -> Any:
+        if search_path_string not in loaders:
+            loaders[search_path_string] = create(search_path_string)
+        return loaders[search_path_string]
+
+    botocore.session.create_loader = shared_loader
+
+
+_share_botocore_loader()
+
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 PAYLOAD = json.dumps(
@@ -24,7 +45,11 @@ PAYLOAD = json.dumps(
         "TrainingJobName": "my-training",
         "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/SageMakerRole",
         "AlgorithmSpecification": {"TrainingImage": "img", "TrainingInputMode": "File"},
-        "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30},
+        "ResourceConfig": {
+            "InstanceType": "ml.m5.xlarge",
+            "InstanceCount": 1,
+            "VolumeSizeInGB": 30,
+        },
         "OutputDataConfig": {"S3OutputPath": "s3://bucket/out"},
         "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
     }

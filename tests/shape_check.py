@@ -55,8 +55,12 @@ NEWER_MEMBERS = {
         "quotaShareName",  # 1.42.51+
         "isTerminated",  # after 1.43.11
     },
-    "GetJobQueueSnapshotResponse": {"queueUtilization", "frontOfQuotaShares"},
-    "SchedulingPolicyDetail": {"quotaSharePolicy"},
+    "GetJobQueueSnapshotResponse": {
+        "queueUtilization",  # 1.42.39+
+        "frontOfQuotaShares",  # 1.42.51+
+    },
+    "QueueSnapshotUtilizationDetail": {"quotaShareUtilization"},  # 1.42.51+
+    "SchedulingPolicyDetail": {"quotaSharePolicy"},  # 1.42.51+
 }
 
 checked: list[str] = []
@@ -152,5 +156,7 @@ def check_response(operation: OperationModel, status: int, body: bytes) -> None:
     checked.append(operation.name)
 
 
-def on_before_parse(operation_model: OperationModel, response_dict: dict[str, Any], **_: Any) -> None:
+def on_before_parse(
+    operation_model: OperationModel, response_dict: dict[str, Any], **_: Any
+) -> None:
     check_response(operation_model, response_dict["status_code"], response_dict["body"])

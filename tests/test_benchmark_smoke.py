@@ -24,5 +24,7 @@ def test_quick_benchmark_prints_every_figure_and_a_summary():
     assert done.returncode == 0, done.stderr
     lines = dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
     for figure in FIGURES:
+        assert float(lines[figure]) >= 0, figure  # RSS may not grow at small N
+    for figure in FIGURES[:-1]:
         assert float(lines[figure]) > 0, figure
     assert lines["summary"].startswith(("all targets met", "targets missed: "))

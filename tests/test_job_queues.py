@@ -1032,7 +1032,7 @@ CONTAINER_SCRIPT = textwrap.dedent(
         call(batch, "create_job_queue", jobQueueName="jq-2", priority=2, state="DISABLED",
              computeEnvironmentOrder=ce_order, jobQueueType="ECS")
         call(batch, "create_job_queue", jobQueueName="jq-3", priority=3, state="ENABLED",
-             computeEnvironmentOrder=[{"order": 1, "computeEnvironment": "ce-1"}])
+             computeEnvironmentOrder=ce_order)
         call(batch, "create_job_queue", jobQueueName="jq-1", priority=1, state="ENABLED",
              computeEnvironmentOrder=ce_order)
         call(batch, "create_job_queue", jobQueueName="jq-x", priority=1, state="ENABLED")

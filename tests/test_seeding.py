@@ -816,14 +816,14 @@ def test_add_service_job_refuses_invalid_input_and_stores_nothing(batch, options
 def test_add_service_job_refuses_a_container_queue(batch):
     iam = boto3.client("iam", region_name=REGION)
     role = iam.create_role(RoleName="batch-service", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    batch.create_compute_environment(
+    env = batch.create_compute_environment(
         computeEnvironmentName="container-env", type="UNMANAGED", state="ENABLED", serviceRole=role
-    )
+    )["computeEnvironmentArn"]
     batch.create_job_queue(
         jobQueueName="container-queue",
         priority=1,
         state="ENABLED",
-        computeEnvironmentOrder=[{"order": 1, "computeEnvironment": "container-env"}],
+        computeEnvironmentOrder=[{"order": 1, "computeEnvironment": env}],
     )
 
     with pytest.raises(ClientException) as exc:

@@ -10,7 +10,8 @@ LIST = MODEL.operation_model("ListServiceJobs")
 SUMMARY = {
     "jobId": "a4d6c728-8ee8-4c65-8e2a-9a5e8f4b7c3d",
     "jobName": "job",
-    "jobArn": "arn:aws:batch:us-east-1:123456789012:service-job/a4d6c728-8ee8-4c65-8e2a-9a5e8f4b7c3d",
+    "jobArn": "arn:aws:batch:us-east-1:123456789012:service-job/"
+    "a4d6c728-8ee8-4c65-8e2a-9a5e8f4b7c3d",
     "serviceJobType": "SAGEMAKER_TRAINING",
     "status": "RUNNING",
     "createdAt": 1700000000000,

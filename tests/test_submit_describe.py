@@ -77,14 +77,14 @@ def container_queue(batch: Any) -> str:
     """The name of a moto container (ECS) job queue."""
     iam = boto3.client("iam", region_name=REGION)
     role = iam.create_role(RoleName="batch-service", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    batch.create_compute_environment(
+    env = batch.create_compute_environment(
         computeEnvironmentName="container-env", type="UNMANAGED", state="ENABLED", serviceRole=role
-    )
+    )["computeEnvironmentArn"]
     batch.create_job_queue(
         jobQueueName="container-queue",
         priority=1,
         state="ENABLED",
-        computeEnvironmentOrder=[{"order": 1, "computeEnvironment": "container-env"}],
+        computeEnvironmentOrder=[{"order": 1, "computeEnvironment": env}],
     )
     return "container-queue"
 
@@ -442,7 +442,9 @@ INVALID_SUBMISSIONS = [
         {"preemptionConfiguration": {"preemptionRetriesBeforeTermination": -1}},
         "Invalid value for preemptionConfiguration.preemptionRetriesBeforeTermination (-1): "
         "it must be at least 0",
-        marks=pytest.mark.requires_botocore_member("SubmitServiceJobRequest", "preemptionConfiguration"),
+        marks=pytest.mark.requires_botocore_member(
+            "SubmitServiceJobRequest", "preemptionConfiguration"
+        ),
         id="preemption-retries-negative",
     ),
     pytest.param(

@@ -15,8 +15,8 @@ from tests.conftest import client_error, submit
 
 def post(operation: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     """Send a raw request, as clients whose botocore knows more operations do."""
-    response = create_backend_app("batch").test_client().post(
-        f"/v1/{operation}", data=json.dumps(body)
+    response = (
+        create_backend_app("batch").test_client().post(f"/v1/{operation}", data=json.dumps(body))
     )
     return response.status_code, json.loads(response.data or b"{}")
 
@@ -38,9 +38,10 @@ def test_terminating_a_runnable_job_fails_it_at_once(batch, queue):
 def test_terminating_a_submitted_job_by_arn_fails_it_at_once(batch, queue):
     job = submit(batch, queue)
     batch.terminate_service_job(jobId=job["jobArn"], reason="cancelled")
-    assert batch.list_service_jobs(jobQueue=queue, jobStatus="FAILED")["jobSummaryList"][0][
-        "jobId"
-    ] == job["jobId"]
+    assert (
+        batch.list_service_jobs(jobQueue=queue, jobStatus="FAILED")["jobSummaryList"][0]["jobId"]
+        == job["jobId"]
+    )
 
 
 def test_terminating_a_running_job_marks_it_then_fails_it_and_closes_the_attempt(batch, queue):
@@ -75,7 +76,11 @@ def test_terminating_a_finished_job_changes_nothing(batch, queue):
 @pytest.mark.parametrize(
     "job_id, reason, message",
     [
-        ("4f1e8b1a-0000-4000-8000-000000000000", "r", "Job 4f1e8b1a-0000-4000-8000-000000000000 not found"),
+        (
+            "4f1e8b1a-0000-4000-8000-000000000000",
+            "r",
+            "Job 4f1e8b1a-0000-4000-8000-000000000000 not found",
+        ),
         (None, "", "reason must be provided"),
         (None, "x" * 1025, "Invalid value for reason ('1025 characters'): at most 1024"),
     ],
@@ -146,7 +151,11 @@ def test_bulk_terminate_reports_each_job(batch, queue):
             ],
         },
     )
-    assert (waiting.status, waiting.status_reason, waiting.is_terminated) == ("FAILED", "sweep", True)
+    assert (waiting.status, waiting.status_reason, waiting.is_terminated) == (
+        "FAILED",
+        "sweep",
+        True,
+    )
 
 
 def test_bulk_terminate_refuses_more_than_fifty_jobs(batch, queue):

@@ -1,0 +1,120 @@
+"""The whole service-job store of one account and region, as plain data.
+
+``snapshot()`` copies everything a request could change: service environments,
+SAGEMAKER_TRAINING queues with their job index, jobs (every field, their progress
+and planned outcomes), quota shares, tags, quota-share policies, client tokens, the
+lifecycle's bookkeeping, and moto's own job queues and scheduling policies of that
+account and region. Two snapshots compare equal exactly when nothing changed.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from moto.batch.models import batch_backends
+
+from moto_batch_service import ServiceJobStatus, service_job_backends
+from tests.conftest import ACCOUNT, REGION
+
+STATUSES = ServiceJobStatus.values()
+
+
+def _job(job: Any) -> dict[str, Any]:
+    progress = job.progress
+    return {
+        "describe": job.describe(),
+        "summary": job.summary(),
+        "queue": job.queue.name,
+        "key": list(job.key),
+        # ManagedState.status advances when read: take the stored fields.
+        "progress": None
+        if progress is None
+        else [getattr(progress, "_status", None), getattr(progress, "_tick", None)],
+        "planned": [repr(outcome) for outcome in getattr(job, "planned", [])],
+        "bookkeeping": {
+            name: getattr(job, name, None)
+            for name in (
+                "attempt_count",
+                "attempt_clock",
+                "attempt_started_at",
+                "blocked_since",
+                "runnable_since",
+                "preempted_count",
+                "recent_preemptions",
+                "training_job_arn",
+            )
+        },
+        "environment": job.environment.name if getattr(job, "environment", None) else None,
+    }
+
+
+def _queue(queue: Any) -> dict[str, Any]:
+    return {
+        "describe": queue.describe(),
+        "keys": [list(key) for key in queue.keys(None)],
+        "by_status": {status: [list(key) for key in queue.keys(status)] for status in STATUSES},
+        "jobs": sorted(job.job_id for job in queue.jobs.values()),
+    }
+
+
+def snapshot(account_id: str = ACCOUNT, region_name: str = REGION) -> dict[str, Any]:
+    """Everything stored for ``account_id``/``region_name``, deep-copied into plain data."""
+    backend = service_job_backends[account_id][region_name]
+    batch = batch_backends[account_id][region_name]
+    resources = [
+        *backend.environments.values(),
+        *backend.queues.values(),
+        *backend.jobs.values(),
+        *backend.quota_shares.values(),
+    ]
+    policies = batch.describe_scheduling_policies(batch.list_scheduling_policies())
+    state = {
+        "environments": {name: env.describe() for name, env in backend.environments.items()},
+        "queues": {name: _queue(queue) for name, queue in backend.queues.items()},
+        "jobs": {job_id: _job(job) for job_id, job in backend.jobs.items()},
+        "quota_shares": {arn: share.describe() for arn, share in backend.quota_shares.items()},
+        "tags": {
+            getattr(resource, "job_arn", None) or resource.arn: dict(resource.tags)
+            for resource in resources
+        },
+        "quota_policies": dict(backend.quota_policies),
+        "client_tokens": {
+            token: [fingerprint, job.job_id]
+            for token, (fingerprint, job) in getattr(backend, "_client_tokens", {}).items()
+        },
+        "active": sorted(getattr(backend, "_active", {})),
+        "ticked": sorted(getattr(backend, "_ticked", {})),
+        "stopping": dict(getattr(backend, "_stopping", {})),
+        "moto_job_queues": batch.describe_job_queues(),
+        "moto_scheduling_policies": [policy.to_dict() for policy in policies],
+    }
+    return copy.deepcopy(state)
+
+
+def index_errors(account_id: str = ACCOUNT, region_name: str = REGION) -> list[str]:
+    """Where a queue's job index disagrees with its jobs (empty when consistent)."""
+    backend = service_job_backends[account_id][region_name]
+    errors = []
+    for queue in backend.queues.values():
+        keys = queue.keys(None)
+        if keys != sorted(queue.jobs):
+            errors.append(f"{queue.name}: keys {keys} != jobs {sorted(queue.jobs)}")
+        for status in STATUSES:
+            wrong = [
+                key
+                for key in queue.keys(status)
+                if key not in queue.jobs or queue.jobs[key].status != status
+            ]
+            if wrong or queue.keys(status) != sorted(queue.keys(status)):
+                errors.append(f"{queue.name}: {status} index holds {wrong}")
+        filed = sorted(key for status in STATUSES for key in queue.keys(status))
+        if filed != keys:
+            errors.append(f"{queue.name}: status index {filed} != keys {keys}")
+    for job_id, job in backend.jobs.items():
+        if job.queue.jobs.get(job.key) is not job:
+            errors.append(f"job {job_id} is not in its queue's index")
+    for job_id in getattr(backend, "_active", {}):
+        if backend.jobs[job_id].is_terminal:
+            errors.append(f"finished job {job_id} is still active")
+    return errors
