@@ -3,7 +3,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Callable
 
 import boto3
 import botocore
@@ -11,7 +12,10 @@ import botocore.session
 import pytest
 from botocore.handlers import BUILTIN_HANDLERS
 from moto import mock_aws
+from moto.moto_api import state_manager
+from moto.moto_api._internal import managed_state_model
 
+import moto_batch_service.backend as backend_module
 from tests.shape_check import MODEL, on_before_parse
 
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
@@ -39,6 +43,8 @@ def _share_botocore_loader() -> None:
 _share_botocore_loader()
 
 REGION = "us-east-1"
+TRANSITION_MODEL = "batch::service_job"
+START = 1_900_000_000_000  # the fake clock's first reading, epoch ms
 ACCOUNT = "123456789012"
 PAYLOAD = json.dumps(
     {
@@ -156,3 +162,53 @@ def client_error(exc_info: Any) -> tuple[str, str, int]:
         response["Error"]["Message"],
         response["ResponseMetadata"]["HTTPStatusCode"],
     )
+
+
+# -- steering time and progression in tests ---------------------------------------------
+
+
+class Clock:
+    """Stands in for the backend's ``now_ms``: time moves only when told."""
+
+    def __init__(self) -> None:
+        self.ms = START
+
+    def __call__(self) -> int:
+        return self.ms
+
+    def advance(self, seconds: float) -> None:
+        self.ms += round(seconds * 1000)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(backend_module, "now_ms", fake)
+    return fake
+
+
+class StateClock:
+    """Stands in for ``datetime`` in moto's managed_state_model (the "time" progression)."""
+
+    def __init__(self) -> None:
+        self.at = datetime(2030, 1, 1)
+
+    def now(self) -> datetime:
+        return self.at
+
+    def advance(self, seconds: float) -> None:
+        self.at += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def state_clock(monkeypatch: pytest.MonkeyPatch) -> StateClock:
+    fake = StateClock()
+    monkeypatch.setattr(managed_state_model, "datetime", fake)
+    return fake
+
+
+@pytest.fixture
+def progression() -> Iterator[Callable[[dict[str, Any]], None]]:
+    """Set the service-job transition for one test; it is unset on teardown, pass or fail."""
+    yield lambda config: state_manager.set_transition(TRANSITION_MODEL, config)
+    state_manager.unset_transition(TRANSITION_MODEL)

@@ -4,19 +4,14 @@ order, fair share, queue time limits and termination (spec §4.2, §5, §6.4, §
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from moto.moto_api import state_manager
-from moto.moto_api._internal import managed_state_model
 
 import moto_batch_service as mbs
-import moto_batch_service.backend as backend_module
 from moto_batch_service import ServiceJobBackend, service_job_backends
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error
+from tests.conftest import ACCOUNT, PAYLOAD, REGION, START, client_error
 
 MODEL = "batch::service_job"
 COMPLETED = "Received status from SageMaker: Training job completed"
@@ -30,57 +25,9 @@ MAX_RESOURCE = (
 TIMEOUT = "Job attempt duration exceeded timeout"
 OOM = "Received status from SageMaker: AlgorithmError: out of memory"
 ALL = [{"name": "JOB_NAME", "values": ["*"]}]
-START = 1_900_000_000_000  # the fake clock's first reading, epoch ms
 
 
 # -- fixtures and helpers ------------------------------------------------------------------
-
-
-class Clock:
-    """Stands in for the backend's ``now_ms``: time moves only when told."""
-
-    def __init__(self) -> None:
-        self.ms = START
-
-    def __call__(self) -> int:
-        return self.ms
-
-    def advance(self, seconds: float) -> None:
-        self.ms += round(seconds * 1000)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(backend_module, "now_ms", fake)
-    return fake
-
-
-@pytest.fixture
-def progression() -> Iterator[Callable[[dict[str, Any]], None]]:
-    """Set the service-job transition for one test; it is unset on teardown, pass or fail."""
-    yield lambda config: state_manager.set_transition(MODEL, config)
-    state_manager.unset_transition(MODEL)
-
-
-class StateClock:
-    """Stands in for ``datetime`` in moto's managed_state_model (the "time" progression)."""
-
-    def __init__(self) -> None:
-        self.at = datetime(2030, 1, 1)
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def state_clock(monkeypatch: pytest.MonkeyPatch) -> StateClock:
-    fake = StateClock()
-    monkeypatch.setattr(managed_state_model, "datetime", fake)
-    return fake
 
 
 def payload(count: int = 1, instance_type: str = "ml.m5.xlarge") -> str:

@@ -5,15 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.moto_api import state_manager
-from moto.moto_api._internal import managed_state_model
 
 from moto_batch_service import service_job_backends
 from tests.conftest import ACCOUNT, REGION, client_error, make_queue, submit
@@ -35,33 +33,6 @@ def transition(config: dict[str, Any]) -> Iterator[None]:
         yield
     finally:
         state_manager.unset_transition(MODEL)
-
-
-@pytest.fixture
-def progression() -> Iterator[Callable[[dict[str, Any]], None]]:
-    """Set the service-job transition for one test; it is unset on teardown, pass or fail."""
-    yield lambda config: state_manager.set_transition(MODEL, config)
-    state_manager.unset_transition(MODEL)
-
-
-class Clock:
-    """Stands in for ``datetime`` in moto's managed_state_model: time moves only when told."""
-
-    def __init__(self) -> None:
-        self.at = datetime(2030, 1, 1)
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(managed_state_model, "datetime", fake)
-    return fake
 
 
 def describe(batch: Any, job_id: str) -> dict[str, Any]:
@@ -309,36 +280,36 @@ def test_immediate_finishes_jobs_before_they_are_listed(batch, queue, progressio
 
 
 def test_time_progression_moves_one_step_once_the_delay_has_passed(
-    batch, queue, progression, clock
+    batch, queue, progression, state_clock
 ):
     progression({"progression": "time", "seconds": 5})
     job = submit(batch, queue)
 
     seen = [status(batch, job["jobId"])]
     for _ in range(len(PATH)):
-        clock.advance(6)
+        state_clock.advance(6)
         seen.append(status(batch, job["jobId"]))
 
     assert seen == [*PATH, "SUCCEEDED"]
 
 
-def test_time_progression_does_not_move_before_the_delay(batch, queue, progression, clock):
+def test_time_progression_does_not_move_before_the_delay(batch, queue, progression, state_clock):
     progression({"progression": "time", "seconds": 5})
     job = submit(batch, queue)
 
-    clock.advance(4)
+    state_clock.advance(4)
     assert [status(batch, job["jobId"]) for _ in range(5)] == ["SUBMITTED"] * 5
-    clock.advance(2)
+    state_clock.advance(2)
     assert [status(batch, job["jobId"]) for _ in range(3)] == ["RUNNABLE"] * 3
 
 
-def test_time_progression_moves_jobs_that_nobody_looked_at(batch, queue, progression, clock):
+def test_time_progression_moves_jobs_that_nobody_looked_at(batch, queue, progression, state_clock):
     progression({"progression": "time", "seconds": 5})
     watched = submit(batch, queue, "watched")
     unwatched = submit(batch, queue, "unwatched")
 
     for _ in range(3):
-        clock.advance(6)
+        state_clock.advance(6)
         status(batch, watched["jobId"])
 
     assert status(batch, unwatched["jobId"]) == "STARTING"

@@ -6,18 +6,15 @@ in-share preemption, and the job-queue snapshot of a quota-managed queue (spec Â
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 from moto.batch.models import batch_backends
-from moto.moto_api import state_manager
 
 import moto_batch_service as mbs
-import moto_batch_service.backend as backend_module
 from moto_batch_service import ServiceJobBackend, service_job_backends
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error, make_queue
+from tests.conftest import ACCOUNT, PAYLOAD, REGION, START, Clock, client_error, make_queue
 
 # Quota-share operations and members exist from botocore 1.42.51 on.
 pytestmark = pytest.mark.requires_operation("CreateQuotaShare")
@@ -32,37 +29,9 @@ QUOTA_LIMIT = (
     "cannot meet the capacity requirement of the job."
 )
 COMPLETED = "Received status from SageMaker: Training job completed"
-START = 1_900_000_000_000  # the fake clock's first reading, epoch ms
 
 
 # -- fixtures and helpers ------------------------------------------------------------------
-
-
-class Clock:
-    """Stands in for the backend's ``now_ms``: time moves only when told."""
-
-    def __init__(self) -> None:
-        self.ms = START
-
-    def __call__(self) -> int:
-        return self.ms
-
-    def advance(self, seconds: float) -> None:
-        self.ms += round(seconds * 1000)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(backend_module, "now_ms", fake)
-    return fake
-
-
-@pytest.fixture
-def progression() -> Iterator[Callable[[dict[str, Any]], None]]:
-    """Set the service-job transition for one test; it is unset on teardown, pass or fail."""
-    yield lambda config: state_manager.set_transition(MODEL, config)
-    state_manager.unset_transition(MODEL)
 
 
 def backend() -> ServiceJobBackend:

@@ -10,33 +10,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 import moto_batch_service as mbs
-import moto_batch_service.backend as backend_module
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error, make_queue, submit
+from tests.conftest import ACCOUNT, PAYLOAD, REGION, START, client_error, make_queue, submit
 from tests.test_job_queues import make_compute_env, make_container_queue
 
-START = 1_900_000_000_000  # the fake clock's first reading, epoch ms
 ARN = f"arn:aws:batch:{REGION}:{ACCOUNT}:"
 ALL = [{"name": "JOB_NAME", "values": ["*"]}]
-
-
-class Clock:
-    """Stands in for the backend's ``now_ms``: time moves only when told."""
-
-    def __init__(self) -> None:
-        self.ms = START
-
-    def __call__(self) -> int:
-        return self.ms
-
-    def advance(self, seconds: float) -> None:
-        self.ms += round(seconds * 1000)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(backend_module, "now_ms", fake)
-    return fake
 
 
 def payload(count: int = 1, instance_type: str = "ml.m5.xlarge") -> str:
