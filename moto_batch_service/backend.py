@@ -209,6 +209,8 @@ class ServiceJobBackend(BaseBackend):
         self.quota_shares: dict[str, QuotaShare] = {}
         # Managed (submitted, not seeded) jobs that are not finished yet.
         self._active: dict[str, ServiceJob] = {}
+        # The active jobs that have a timeoutConfig (the only ones that can time out).
+        self._timed: dict[str, ServiceJob] = {}
         # Active jobs advanced since the last settle (enough under manual progression).
         self._ticked: dict[str, ServiceJob] = {}
         # Dispatched jobs whose termination was accepted: FAILED at the next settle.
@@ -623,6 +625,8 @@ class ServiceJobBackend(BaseBackend):
         queue.add_job(job)
         if job.progress is not None and not job.is_terminal:
             self._active[job.job_id] = job
+            if job.timeout_config:
+                self._timed[job.job_id] = job
         return job
 
     def get_job(self, identifier: str | None) -> ServiceJob:
@@ -1018,6 +1022,10 @@ class ServiceJobBackend(BaseBackend):
         if progression == "manual":
             self._ticked = {k: j for k, j in self._ticked.items() if k in self._active}
 
+    def timed_jobs(self) -> list[ServiceJob]:
+        """Active jobs with a ``timeoutConfig``."""
+        return list(self._timed.values())
+
     def active_jobs(self) -> list[ServiceJob]:
         """Submitted jobs that have not finished (seeded jobs never move by themselves)."""
         return list(self._active.values())
@@ -1056,6 +1064,7 @@ class ServiceJobBackend(BaseBackend):
         job.queue.move_job(job, old)
         if status in TERMINAL:
             self._active.pop(job.job_id, None)
+            self._timed.pop(job.job_id, None)
             self._ticked.pop(job.job_id, None)
             self._stopping.pop(job.job_id, None)
         if job.progress is not None:
@@ -1129,8 +1138,11 @@ class ServiceJobBackend(BaseBackend):
             self._ticked.pop(job.job_id, None)
             if status in TERMINAL:
                 self._active.pop(job.job_id, None)
+                self._timed.pop(job.job_id, None)
             else:
                 self._active[job.job_id] = job
+                if job.timeout_config:
+                    self._timed[job.job_id] = job
 
 
 service_job_backends: BackendDict[ServiceJobBackend] = BackendDict(ServiceJobBackend, "batch")

@@ -175,7 +175,7 @@ class Lifecycle:
 
     # -- timers -------------------------------------------------------------------------
     def _expire(self, at: int) -> None:
-        for job in list(self.backend.active_jobs()):
+        for job in self.backend.timed_jobs():
             seconds = (job.timeout_config or {}).get("attemptDurationSeconds")
             if (
                 seconds
