@@ -339,6 +339,17 @@ class ServiceJobBackend(BaseBackend):
         """The SAGEMAKER_TRAINING queue with this name or ARN, if there is one."""
         return self._find(self.queues, identifier, "job-queue/")  # type: ignore[no-any-return]
 
+    def _sagemaker_queue(self, identifier: str, why_not_container: str) -> ServiceQueue:
+        """The SAGEMAKER_TRAINING queue by name or ARN; a container queue is refused, saying why."""
+        queue = self.find_queue(identifier)
+        if queue is None:
+            if self._container_queue_exists(identifier):
+                raise ClientException(
+                    f"Job queue {identifier} is not of type SAGEMAKER_TRAINING; {why_not_container}"
+                )
+            raise _queue_not_found(identifier)
+        return queue
+
     def get_queue(self, identifier: str) -> ServiceQueue:
         queue = self.find_queue(identifier)
         if queue is None:
@@ -544,14 +555,9 @@ class ServiceJobBackend(BaseBackend):
         return job
 
     def _submittable_queue(self, identifier: str) -> ServiceQueue:
-        queue = self.find_queue(identifier)
-        if queue is None:
-            if self._container_queue_exists(identifier):
-                raise ClientException(
-                    f"Job queue {identifier} is not of type SAGEMAKER_TRAINING; "
-                    "service jobs can only be submitted to SAGEMAKER_TRAINING job queues"
-                )
-            raise _queue_not_found(identifier)
+        queue = self._sagemaker_queue(
+            identifier, "service jobs can only be submitted to SAGEMAKER_TRAINING job queues"
+        )
         if queue.state != "ENABLED":
             raise ClientException(f"Job queue {queue.name} is DISABLED and accepts no new jobs")
         return queue
@@ -767,14 +773,9 @@ class ServiceJobBackend(BaseBackend):
         """The front of a SAGEMAKER_TRAINING queue in dispatch order, and what it uses."""
         if not identifier:
             raise missing("jobQueue")
-        queue = self.find_queue(identifier)
-        if queue is None:
-            if self._container_queue_exists(identifier):
-                raise ClientException(
-                    f"Job queue {identifier} is not of type SAGEMAKER_TRAINING; only "
-                    "SAGEMAKER_TRAINING job queues are emulated by GetJobQueueSnapshot"
-                )
-            raise _queue_not_found(identifier)
+        queue = self._sagemaker_queue(
+            identifier, "only SAGEMAKER_TRAINING job queues are emulated by GetJobQueueSnapshot"
+        )
         self._settle()
         at = now_ms()
         quota_managed = self.policy_kind(queue) == "QUOTA"

@@ -409,11 +409,15 @@ class ServiceJob(BaseModel):
         if reason is not None or status not in TERMINAL:
             self.status_reason = reason
 
+    def _resource_id(self) -> dict[str, Any]:
+        """The ``ServiceResourceId`` of the latest training job."""
+        return {"name": "TrainingJobArn", "value": self.training_job_arn}
+
     def record_preemption(self, at: int, reason: str, keep: int) -> None:
         """Count a preemption of the running attempt, keeping the ``keep`` most recent."""
         self.preempted_count += 1
         detail = {
-            "serviceResourceId": {"name": "TrainingJobArn", "value": self.training_job_arn},
+            "serviceResourceId": self._resource_id(),
             "stoppedAt": at,
             "statusReason": reason,
         }
@@ -423,7 +427,7 @@ class ServiceJob(BaseModel):
 
     def _attempt_detail(self, stopped_at: int, reason: str | None) -> dict[str, Any]:
         detail: dict[str, Any] = {
-            "serviceResourceId": {"name": "TrainingJobArn", "value": self.training_job_arn},
+            "serviceResourceId": self._resource_id(),
             "stoppedAt": stopped_at,
         }
         if self.attempt_started_at is not None:
@@ -455,9 +459,7 @@ class ServiceJob(BaseModel):
             if value is not None:
                 view[member] = value
         if self.training_job_arn is not None:
-            view["latestAttempt"] = {
-                "serviceResourceId": {"name": "TrainingJobArn", "value": self.training_job_arn}
-            }
+            view["latestAttempt"] = {"serviceResourceId": self._resource_id()}
         usage = self.capacity_usage
         if usage is not None:
             view["capacityUsage"] = usage
