@@ -1,4 +1,5 @@
-"""The one module that reaches into moto: private imports, routes, the default transition.
+"""The one module that reaches into moto: private imports, routes, the default transition,
+and the direct routes in front of moto's botocore stubber.
 
 Private moto names the package uses are imported here and only here.
 ``register()`` is idempotent. It refuses to run against a moto whose batch
@@ -9,18 +10,35 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 import sys
 import threading
-from typing import Any
+from typing import Any, Callable
 
 import botocore
 import botocore.session
 import moto
+import moto.backend_index as backend_index
 import moto.batch.urls as batch_urls
+import moto.core.botocore_stubber as stubber_module
+from botocore.awsrequest import AWSPreparedRequest
+from moto import settings
 from moto.batch.responses import BatchResponse
-from moto.moto_api import state_manager
+from moto.core.config import passthrough_service, passthrough_url
+from moto.core.models import botocore_stubber
+from moto.moto_api import recorder, state_manager
 from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.managed_state_model import ManagedState
+from werkzeug.exceptions import HTTPException
+
+try:
+    from moto.core.config import service_whitelisted
+except ImportError:  # moto < 5.1: no service whitelist, every service is mocked
+
+    def service_whitelisted(service: str) -> bool:
+        """Every service is mocked (moto before ``core.service_whitelist``)."""
+        return True
+
 
 try:
     from moto.utilities.utils import get_partition as partition_of
@@ -114,6 +132,7 @@ def register() -> None:
 
         moto_api_urls.url_paths.setdefault("{0}" + PATH + "$", plan_attempts)
         state_manager.register_default_transition(SERVICE_JOB_MODEL, transition=DEFAULT_TRANSITION)
+        install_direct_routes()
         _refresh_running_servers()
         _registered = True
 
@@ -142,3 +161,101 @@ def _refresh_running_servers() -> None:
                 "requests; its batch routes have been rebuilt to serve service jobs. Import "
                 "moto_batch_service before starting the server to avoid this."
             )
+
+
+# A botocore request to a service-job operation: ``https://batch.<region>.amazonaws.com/v1/<op>``.
+_DIRECT_URL = re.compile(r"https://batch\.[a-z0-9-]+\.amazonaws\.com(/v1/[a-z]+)\Z")
+_Handler = Callable[[Any, str, Any], Any]
+# What moto's stubber turns a request into before calling a handler, where it does.
+_normalize_request: Callable[[Any], Any] | None = getattr(stubber_module, "normalize_request", None)
+
+
+def _moto_route(url: str) -> _Handler | None:
+    """The handler moto's own ``process_request`` picks for ``url`` (first match wins)."""
+    for service, pattern in backend_index.backend_url_patterns:
+        if pattern.match(url):
+            if service != "batch":
+                return None
+            for base in batch_urls.url_bases:
+                for path, handler in batch_urls.url_paths.items():
+                    if re.match(path.format(base), url):
+                        return handler
+            return None
+    return None
+
+
+class DirectRoutes:
+    """Answer botocore requests for the service-job operations without moto's URL search.
+
+    moto's ``BotocoreStubber.process_request`` matches every request against the URL
+    patterns of all its services, then against every batch route, on every call. For the
+    paths in ``routes`` (checked at install time to be exactly the ones moto itself would
+    pick) this calls the same handler the same way: passthrough and whitelist settings,
+    header decoding, the request recorder and ``HTTPException`` answers are moto's. Anything
+    else (other services, custom endpoints, ``requests`` callers) goes to moto unchanged.
+    """
+
+    def __init__(
+        self,
+        original: Callable[[Any], Any],
+        routes: dict[str, _Handler],
+        answer: Callable[[Any, str], Any],
+    ) -> None:
+        self.original = original
+        self.routes = routes
+        self.answer = answer
+
+    def __call__(self, request: Any) -> Any:
+        url = request.url
+        match = _DIRECT_URL.match(url)
+        handler = self.routes.get(match.group(1)) if match else None
+        if (
+            handler is None
+            or not isinstance(request, AWSPreparedRequest)
+            or passthrough_url(url)
+            or passthrough_service("batch")
+            or not service_whitelisted("batch")
+        ):
+            return self.original(request)
+        plain = self._plain(request.headers)
+        if plain or _normalize_request is None:
+            headers = request.headers
+            for header, value in headers.items():
+                if isinstance(value, bytes):
+                    headers[header] = value.decode("utf-8")
+        else:  # moto >= 5.2.5 hands handlers a werkzeug Request
+            request = _normalize_request(request)
+            url, headers = request.raw_url, request.headers
+        try:
+            if plain:
+                return self.answer(request, url)
+            recorder._record_request(request)
+            return handler(request, url, headers)
+        except HTTPException as error:
+            return error.code, error.get_headers(), error.get_body()
+
+    @staticmethod
+    def _plain(headers: Any) -> bool:
+        """Signed, uncompressed, IAM not enforced and the recorder off: ``answer`` applies."""
+        return (
+            "Authorization" in headers
+            and "Content-Encoding" not in headers
+            and settings.INITIAL_NO_AUTH_ACTION_COUNT == float("inf")
+            and not getattr(recorder, "_user_enabled", True)
+        )
+
+
+def install_direct_routes() -> None:
+    """Put a ``DirectRoutes`` in front of moto's botocore stubber (once)."""
+    if isinstance(botocore_stubber.__dict__.get("process_request"), DirectRoutes):
+        return
+    from .responses import OPERATIONS, ServiceJobResponse
+
+    routes: dict[str, _Handler] = {}
+    for operation in OPERATIONS:
+        handler = _moto_route(f"https://batch.us-east-1.amazonaws.com/v1/{operation}")
+        if handler == ServiceJobResponse.dispatch:
+            routes[f"/v1/{operation}"] = ServiceJobResponse.dispatch
+    botocore_stubber.process_request = DirectRoutes(  # type: ignore[method-assign]
+        botocore_stubber.process_request, routes, ServiceJobResponse.answer
+    )

@@ -5,33 +5,11 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .queue_routes import QueueResponse
-from .responses import ServiceJobResponse
-
-SERVICE_JOB_OPERATIONS = (
-    "createserviceenvironment",
-    "describeserviceenvironments",
-    "updateserviceenvironment",
-    "deleteserviceenvironment",
-    "submitservicejob",
-    "describeservicejob",
-    "listservicejobs",
-    "terminateservicejob",
-    "terminateservicejobs",
-    "updateservicejob",
-    "getjobqueuesnapshot",
-    "createquotashare",
-    "describequotashare",
-    "listquotashares",
-    "updatequotashare",
-    "deletequotashare",
-)
+from .responses import OPERATIONS, ServiceJobResponse
 
 # New paths, added to moto's batch url_paths.
 ROUTES: dict[str, Callable[..., Any]] = {
-    **{
-        f"{{0}}/v1/{operation}$": ServiceJobResponse.dispatch
-        for operation in SERVICE_JOB_OPERATIONS
-    },
+    **{f"{{0}}/v1/{operation}$": ServiceJobResponse.dispatch for operation in sorted(OPERATIONS)},
     # ARNs with more slashes than moto's tag routes take, once a server decodes the path:
     # quota shares (job-queue/<queue>/quota-share/<name>), and malformed ARNs (a 400, not 404).
     "{0}/v1/tags/(?P<arn_part_1>[^/]+)/(?P<arn_part_2>[^/]+)/(?P<arn_part_3>[^/]+)/?$": (

@@ -1,0 +1,209 @@
+"""Service-job requests from botocore skip moto's URL search but get moto's exact answers.
+
+``DirectRoutes`` sits in front of moto's botocore stubber (see ``_moto.py``). These tests
+hold it to what moto's own ``process_request`` does with the same request: the same handler,
+the same status and body, the same passthrough, whitelist, recorder and IAM behaviour.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore import UNSIGNED
+from botocore.awsrequest import AWSResponse
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from moto import mock_aws
+from moto.core.models import botocore_stubber
+from moto.moto_api import recorder
+
+import moto_batch_service as mbs
+from moto_batch_service._moto import DirectRoutes, _moto_route
+from moto_batch_service.responses import OPERATIONS, ServiceJobResponse
+from tests.conftest import REGION, Clock, client_error, make_queue
+from tests.shape_check import on_before_parse
+
+VOLATILE_HEADERS = {"x-amzn-requestid", "date"}
+
+
+def direct_routes() -> DirectRoutes:
+    routes = botocore_stubber.process_request
+    assert isinstance(routes, DirectRoutes)
+    return routes
+
+
+class Answers:
+    """Puts every request a client sends through both the direct and moto's generic route."""
+
+    def __init__(self) -> None:
+        self.pairs: list[tuple[Any, Any]] = []
+
+    def __call__(self, request: Any, **_: Any) -> None:
+        routes = direct_routes()
+        self.pairs.append((routes(request), routes.original(request)))
+
+
+def watch(batch: Any) -> Answers:
+    """From now on (read-only or failing requests only: each is answered twice)."""
+    recorded = Answers()
+    batch.meta.events.register_first("before-send.batch", recorded)
+    return recorded
+
+
+def comparable(answer: Any) -> tuple[int, dict[str, Any], Any]:
+    status, headers, body = answer
+    kept = {k: v for k, v in headers.items() if k.lower() not in VOLATILE_HEADERS}
+    return int(status), kept, body
+
+
+def test_every_operation_is_routed_to_the_handler_moto_itself_picks() -> None:
+    routes = direct_routes().routes
+    assert set(routes) == {f"/v1/{operation}" for operation in OPERATIONS}
+    for path, handler in routes.items():
+        assert handler == ServiceJobResponse.dispatch
+        assert _moto_route(f"https://batch.eu-west-1.amazonaws.com{path}") == handler
+
+
+def test_other_batch_paths_are_left_to_moto() -> None:
+    routes = direct_routes().routes
+    assert "/v1/listjobs" not in routes
+    assert "/v1/createjobqueue" not in routes
+
+
+def test_read_answers_equal_moto_generic_route(batch: Any, clock: Clock) -> None:
+    queue = make_queue(batch, "direct")
+    job = mbs.add_service_job(queue, "seeded", status="RUNNING", share_identifier="blue")
+    answers = watch(batch)
+    batch.list_service_jobs(jobQueue=queue)
+    batch.list_service_jobs(jobQueue=queue, maxResults=1, jobStatus="RUNNING")
+    batch.describe_service_job(jobId=job.job_id)
+    batch.describe_service_environments()
+    batch.get_job_queue_snapshot(jobQueue=queue)
+    assert len(answers.pairs) == 5
+    for direct, generic in answers.pairs:
+        assert comparable(direct) == comparable(generic)
+        assert json.loads(direct[2]) == json.loads(generic[2])
+
+
+def test_another_account_and_region_are_resolved_as_moto_resolves_them(
+    monkeypatch: pytest.MonkeyPatch, clock: Clock
+) -> None:
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "111122223333")
+    with mock_aws():
+        batch = boto3.client("batch", region_name="eu-west-1")
+        queue = make_queue(batch, "elsewhere")
+        mbs.add_service_job(queue, "seeded", account_id="111122223333", region_name="eu-west-1")
+        answers = watch(batch)
+        listed = batch.list_service_jobs(jobQueue=queue, jobStatus="SUBMITTED")
+    direct, generic = answers.pairs[0]
+    assert comparable(direct) == comparable(generic)
+    assert listed["jobSummaryList"][0]["jobArn"].startswith(
+        "arn:aws:batch:eu-west-1:111122223333:service-job/"
+    )
+
+
+def test_an_unsigned_request_is_answered_by_moto_s_own_dispatch(queue: str) -> None:
+    unsigned = boto3.client("batch", region_name=REGION, config=Config(signature_version=UNSIGNED))
+    job = mbs.add_service_job(queue, "seeded")
+    answers = watch(unsigned)
+    listed = unsigned.list_service_jobs(jobQueue=queue, jobStatus="SUBMITTED")
+    assert [summary["jobId"] for summary in listed["jobSummaryList"]] == [job.job_id]
+    direct, generic = answers.pairs[0]
+    assert comparable(direct) == comparable(generic)
+
+
+def test_error_answers_equal_moto_generic_route(batch: Any) -> None:
+    answers = watch(batch)
+    with pytest.raises(ClientError) as exc:
+        batch.describe_service_job(jobId="no-such-job")
+    direct, generic = answers.pairs[0]
+    assert comparable(direct) == comparable(generic)
+    assert client_error(exc) == ("ClientException", json.loads(direct[2])["message"], 400)
+
+
+def test_answers_carry_a_request_id(batch: Any, queue: str) -> None:
+    metadata = batch.list_service_jobs(jobQueue=queue)["ResponseMetadata"]
+    assert len(metadata["RequestId"]) == 52
+    assert metadata["HTTPHeaders"]["server"] == "amazon.com"
+
+
+class Offline:
+    def stream(self, *_: Any, **__: Any) -> Iterator[bytes]:
+        yield b'{"__type":"ClientException","message":"not sent: no network in tests"}'
+
+
+def test_a_passthrough_service_is_not_answered() -> None:
+    seen: list[Any] = []
+
+    def offline(request: Any, **_: Any) -> AWSResponse:
+        seen.append(botocore_stubber.process_request(request))
+        return AWSResponse(request.url, 400, {}, Offline())  # type: ignore[arg-type]
+
+    with mock_aws(config={"core": {"passthrough": {"services": ["batch"]}}}):
+        batch = boto3.client("batch", region_name=REGION)
+        batch.meta.events.register("before-send.batch", offline)
+        with pytest.raises(ClientError):
+            batch.list_service_jobs(jobQueue="anything")
+    assert seen == [None]
+
+
+def test_a_service_outside_the_whitelist_is_refused_as_moto_refuses_it() -> None:
+    exceptions = pytest.importorskip("moto.core.exceptions")
+    not_whitelisted = getattr(exceptions, "ServiceNotWhitelisted", None)
+    if not_whitelisted is None:
+        pytest.skip("this moto has no core.service_whitelist")
+    with mock_aws(config={"core": {"service_whitelist": ["s3"]}}):
+        batch = boto3.client("batch", region_name=REGION)
+        with pytest.raises(not_whitelisted) as ours:
+            batch.list_service_jobs(jobQueue="anything")
+        with pytest.raises(not_whitelisted) as motos:
+            batch.list_jobs(jobQueue="anything")
+    assert str(ours.value) == str(motos.value)
+
+
+def test_service_job_requests_are_recorded(
+    batch: Any, queue: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(recorder, "_location", str(tmp_path / "recording"))
+    recorder.start_recording()
+    try:
+        batch.list_service_jobs(jobQueue=queue)
+    finally:
+        recorder.stop_recording()
+    entries = [json.loads(line) for line in recorder.download_recording().splitlines() if line]
+    assert [entry["url"] for entry in entries] == [
+        f"https://batch.{REGION}.amazonaws.com/v1/listservicejobs"
+    ]
+
+
+def test_iam_denial_is_moto_s_own_answer(batch: Any, queue: str) -> None:
+    from moto.core import set_initial_no_auth_action_count
+
+    # moto denies with its own XML 403 for every service; the model check expects our answers.
+    batch.meta.events.unregister("before-parse.batch", on_before_parse)
+
+    @set_initial_no_auth_action_count(0)
+    def both() -> tuple[Any, Any]:
+        with pytest.raises((ClientError, KeyError)) as motos:
+            batch.list_jobs(jobQueue=queue)
+        if motos.type is KeyError:  # moto 5.0.0 looks for a query-API Action member
+            pytest.skip("this moto cannot check IAM on its own batch requests")
+        with pytest.raises(ClientError) as ours:
+            batch.list_service_jobs(jobQueue=queue)
+        return ours, motos
+
+    ours, motos = both()
+    assert without_request_id(client_error(ours)) == without_request_id(client_error(motos))
+    assert client_error(ours)[2] == 403
+
+
+def without_request_id(error: tuple[str, str, int]) -> tuple[str, str, int]:
+    """moto >= 5.1 puts the (random) request ID into the XML of its IAM denials."""
+    code, message, status = error
+    return code, re.sub(r"<RequestId>[^<]*</RequestId>", "", message), status
