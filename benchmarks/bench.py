@@ -45,6 +45,7 @@ TARGETS = {
     "submit_vs_floor": 1.8,
     "page_at_large_n_vs_small_n_status": 1.2,
     "page_at_large_n_vs_small_n_job_name": 1.2,
+    "page_at_large_n_vs_small_n_sparse_job_name": 1.2,
     "bytes_per_held_job_tracemalloc": 1536,
 }
 
@@ -166,11 +167,19 @@ def flatness(batch: Any, small: str, large: str, request: dict[str, Any], reps: 
     return statistics.median(ratios)
 
 
+RARE = 200  # eval-* jobs renamed rare-* in every seeded queue, whatever its size
+
+
 def seed(queue: str, jobs: int) -> None:
+    """40% train-* (whole pages of 100 at 500 and 50,000 jobs), the rest eval-*, of which
+    RARE, spread out, are rare-*; oldest first."""
+    others = [i for i in range(jobs) if i % 5 not in (1, 3)]
+    rare = {others[k * len(others) // RARE] for k in range(min(RARE, len(others)))}
     for i in range(jobs):
+        family = "train" if i % 5 in (1, 3) else "rare" if i in rare else "eval"
         mbs.add_service_job(
             queue,
-            f"{'train' if i % 2 else 'eval'}-{i}",
+            f"{family}-{i}",
             status="RUNNING",
             created_at=1_700_000_000_000 + i,
             service_request_payload=PAYLOAD,
@@ -265,6 +274,13 @@ def main(argv: list[str] | None = None) -> int:
             "small",
             "large",
             {"filters": [{"name": "JOB_NAME", "values": ["train*"]}]},
+            pass_reps,
+        )
+        figures["page_at_large_n_vs_small_n_sparse_job_name"] = flatness(
+            batch,
+            "small",
+            "large",
+            {"filters": [{"name": "JOB_NAME", "values": ["rare-*"]}]},
             pass_reps,
         )
         traced, rss = memory_per_job(large_n)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import heapq
 import itertools
 import json
 import re
@@ -46,6 +47,7 @@ DEFAULT_PAGE = 100
 STATUSES = ServiceJobStatus.values()
 RUNNING = ServiceJobStatus.RUNNING.value
 # Filters that select jobs of every status (jobStatus is ignored with them) ...
+SCAN_COST = 4  # a Python-level step of the key walk, in C-level steps of a list pass
 ANY_STATUS_FILTERS = ("JOB_NAME", "BEFORE_CREATED_AT", "AFTER_CREATED_AT")
 # ... and filters that combine with jobStatus.
 STATUS_FILTERS = ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME")
@@ -98,6 +100,7 @@ class _JobQuery:
     ):
         self.status: str | None = job_status
         self.predicate: Callable[[ServiceJob], bool] | None = None
+        self.name: tuple[str, bool] | None = None  # JOB_NAME: (lower-cased name, is a prefix)
         self.created_after: int | None = None  # keys with created_at > this
         self.created_before: int | None = None  # keys with created_at < this
         name, value = _one_filter(filters)
@@ -106,7 +109,8 @@ class _JobQuery:
         elif name in ANY_STATUS_FILTERS:
             self.status = None
             if name == "JOB_NAME":
-                self.predicate = _name_matcher(str(value))
+                wanted = str(value).lower()
+                self.name = (wanted[:-1], True) if wanted.endswith("*") else (wanted, False)
             elif name == "BEFORE_CREATED_AT":
                 self.created_before = _epoch_ms(name, str(value))
             else:
@@ -157,12 +161,10 @@ def _one_filter(filters: list[Any] | None) -> tuple[str | None, str | None]:
     return name, value
 
 
-def _name_matcher(pattern: str) -> Callable[[ServiceJob], bool]:
-    wanted = pattern.lower()
-    if wanted.endswith("*"):
-        prefix = wanted[:-1]
-        return lambda job: job.job_name.lower().startswith(prefix)
-    return lambda job: job.job_name.lower() == wanted
+def _name_matcher(name: str, prefix: bool) -> Callable[[ServiceJob], bool]:
+    if prefix:
+        return lambda job: job.job_name.lower().startswith(name)
+    return lambda job: job.job_name.lower() == name
 
 
 def _epoch_ms(name: str, value: str) -> int:
@@ -752,6 +754,19 @@ class ServiceJobBackend(BaseBackend):
     ) -> tuple[list[ServiceJob], bool]:
         keys, lo, hi = query.keys(queue, before)
         jobs, predicate = queue.jobs, query.predicate
+        if query.name is not None:
+            first, last = queue.named(*query.name)
+            matches = last - first
+            # Walking the keys finds ``limit + 1`` matches after about ``(limit + 1) * span /
+            # matches`` steps, each a name check; taking the newest of the matches costs one
+            # cheaper pass over all of them. Take whichever is cheaper.
+            if matches <= SCAN_COST * (limit + 1) * (hi - lo) / max(matches, 1):
+                named = queue.names()[first:last]
+                newest = heapq.nlargest(
+                    limit + 1, (key for _, key in named if before is None or key < before)
+                )
+                return [jobs[key] for key in newest[:limit]], len(newest) > limit
+            predicate = _name_matcher(*query.name)
         page: list[ServiceJob] = []
         for i in range(hi - 1, lo - 1, -1):
             job = jobs[keys[i]]

@@ -123,7 +123,8 @@ class ServiceQueue(BaseModel):
     """A job queue of type SAGEMAKER_TRAINING, with its jobs indexed by creation order.
 
     ``_keys`` holds ``(created_at, seq)`` of every job, ascending; ``_by_status``
-    the same per status. Listing walks them backwards (newest first).
+    the same per status. Listing walks them backwards (newest first). ``_names`` holds
+    ``(lower-cased name, key)`` of every job, ascending, for JOB_NAME filters.
     """
 
     def __init__(
@@ -153,6 +154,7 @@ class ServiceQueue(BaseModel):
         self.jobs: dict[JobKey, ServiceJob] = {}
         self._keys: list[JobKey] = []
         self._by_status: dict[str, list[JobKey]] = {s: [] for s in ServiceJobStatus.values()}
+        self._names: list[tuple[str, JobKey]] = []
 
     def describe(self) -> dict[str, Any]:
         detail: dict[str, Any] = {
@@ -180,11 +182,13 @@ class ServiceQueue(BaseModel):
         self.jobs[job.key] = job
         insort(self._keys, job.key)
         insort(self._by_status[job.status], job.key)
+        insort(self._names, (_lowered(job.job_name), job.key))
 
     def remove_job(self, job: ServiceJob) -> None:
         del self.jobs[job.key]
         _remove_key(self._keys, job.key)
         _remove_key(self._by_status[job.status], job.key)
+        _remove_key(self._names, (_lowered(job.job_name), job.key))
 
     def move_job(self, job: ServiceJob, old_status: str) -> None:
         """Re-file a job whose status changed from ``old_status``."""
@@ -196,8 +200,23 @@ class ServiceQueue(BaseModel):
         """Keys of all jobs (``status=None``) or of one status, oldest first."""
         return self._keys if status is None else self._by_status[status]
 
+    def named(self, name: str, prefix: bool) -> tuple[int, int]:
+        """The range of ``names()`` whose lower-cased name is ``name`` (or starts with it)."""
+        end = name + ("\U0010ffff" if prefix else "\x00")
+        return bisect_left(self._names, (name,)), bisect_left(self._names, (end,))
 
-def _remove_key(keys: list[JobKey], key: JobKey) -> None:
+    def names(self) -> list[tuple[str, JobKey]]:
+        """``(lower-cased name, key)`` of every job, ascending."""
+        return self._names
+
+
+def _lowered(name: str) -> str:
+    """``name.lower()``, sharing ``name`` itself when it is lower-case already."""
+    lowered = name.lower()
+    return name if lowered == name else lowered
+
+
+def _remove_key(keys: list[Any], key: Any) -> None:
     i = bisect_left(keys, key)
     if i < len(keys) and keys[i] == key:
         del keys[i]

@@ -111,6 +111,9 @@ def index_errors(account_id: str = ACCOUNT, region_name: str = REGION) -> list[s
         filed = sorted(key for status in STATUSES for key in queue.keys(status))
         if filed != keys:
             errors.append(f"{queue.name}: status index {filed} != keys {keys}")
+        names = sorted((job.job_name.lower(), key) for key, job in queue.jobs.items())
+        if queue.names() != names:
+            errors.append(f"{queue.name}: name index {queue.names()} != {names}")
     for job_id, job in backend.jobs.items():
         if job.queue.jobs.get(job.key) is not job:
             errors.append(f"job {job_id} is not in its queue's index")

@@ -11,6 +11,7 @@ FIGURES = (
     "submit_vs_moto_submit_job",
     "page_at_large_n_vs_small_n_status",
     "page_at_large_n_vs_small_n_job_name",
+    "page_at_large_n_vs_small_n_sparse_job_name",
     "bytes_per_held_job_tracemalloc",
     "bytes_per_held_job_rss",
 )

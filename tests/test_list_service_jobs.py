@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 from typing import Any
+from unittest.mock import patch
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from moto import mock_aws
 
+import moto_batch_service.backend as backend_module
 from moto_batch_service import add_service_job, service_job_backends, set_service_job_status
 from tests import shape_check
 from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error, make_queue, submit
@@ -1120,3 +1126,60 @@ def test_summary_carries_is_terminated_only_once_termination_is_accepted(batch, 
     assert summaries[stopped.job_id]["isTerminated"] is True
     assert summaries[stopped.job_id]["statusReason"] == "not needed"
     assert "isTerminated" not in summaries[failed.job_id]
+
+
+# -- JOB_NAME: the name index and the key walk agree ------------------------------------------
+
+NAME_CHARS = "aAb-_1"
+
+
+def test_job_name_pages_are_the_newest_matches_by_either_strategy() -> None:
+    """A scan cost of 0 forces the key walk, 10**9 the name index; the pages do not change."""
+    queues = itertools.count()
+
+    @settings(max_examples=80, derandomize=True, database=None, deadline=None)
+    @given(
+        names=st.lists(st.text(NAME_CHARS, min_size=1, max_size=4), min_size=1, max_size=60),
+        statuses=st.lists(st.sampled_from(["SUBMITTED", "RUNNING", "SUCCEEDED"]), min_size=60),
+        pattern=st.text(NAME_CHARS, min_size=1, max_size=3),
+        prefix=st.booleans(),
+        limit=st.integers(1, 7),
+        scan_cost=st.sampled_from([0, backend_module.SCAN_COST, 10**9]),
+    )
+    def pages_agree(
+        names: list[str],
+        statuses: list[str],
+        pattern: str,
+        prefix: bool,
+        limit: int,
+        scan_cost: int,
+    ) -> None:
+        queue = f"names-{next(queues)}"
+        jobs = [
+            add_service_job(queue, name, status=status, created_at=1_700_000_000_000 + i // 3)
+            for i, (name, status) in enumerate(zip(names, statuses))
+        ]
+        backend = service_job_backends[ACCOUNT][REGION]
+        filters = [{"name": "JOB_NAME", "values": [pattern + ("*" if prefix else "")]}]
+        listed: list[str] = []
+        token = None
+        with patch.object(backend_module, "SCAN_COST", scan_cost):
+            while True:
+                page, token = backend.list_service_jobs(queue, None, filters, limit, token)
+                listed += [job.job_id for job in page]
+                if token is None:
+                    break
+        wanted = pattern.lower()
+        expected = [
+            job.job_id
+            for job in sorted(jobs, key=lambda job: job.key, reverse=True)
+            if (
+                job.job_name.lower().startswith(wanted)
+                if prefix
+                else job.job_name.lower() == wanted
+            )
+        ]
+        assert listed == expected
+
+    with mock_aws():
+        pages_agree()
