@@ -67,7 +67,7 @@ def floor_client(operation: str, body: bytes) -> Any:
     headers = {"Content-Type": "application/json", "x-amzn-RequestId": "floor"}
 
     def replay(request: Any, **_: Any) -> AWSResponse:
-        return AWSResponse(request.url, 200, headers, _Raw(body))  # type: ignore[arg-type]
+        return AWSResponse(request.url, 200, headers, _Raw(body))
 
     client.meta.events.register(f"before-send.batch.{operation}", replay)
     return client
@@ -148,7 +148,7 @@ def page_cost(batch: Any, queue: str, request: dict[str, Any]) -> Callable[[], f
         pages, token = 0, None
         start = time.perf_counter()
         while True:
-            extra = {"nextToken": token} if token else {}
+            extra: dict[str, Any] = {"nextToken": token} if token else {}
             response = batch.list_service_jobs(jobQueue=queue, maxResults=100, **request, **extra)
             pages += 1
             token = response.get("nextToken")
@@ -266,23 +266,15 @@ def main(argv: list[str] | None = None) -> int:
         seed("small", small_n)
         seed("large", large_n)
         pass_reps = 3 if args.quick else 5
-        figures["page_at_large_n_vs_small_n_status"] = flatness(
-            batch, "small", "large", {"jobStatus": "RUNNING"}, pass_reps
-        )
-        figures["page_at_large_n_vs_small_n_job_name"] = flatness(
-            batch,
-            "small",
-            "large",
-            {"filters": [{"name": "JOB_NAME", "values": ["train*"]}]},
-            pass_reps,
-        )
-        figures["page_at_large_n_vs_small_n_sparse_job_name"] = flatness(
-            batch,
-            "small",
-            "large",
-            {"filters": [{"name": "JOB_NAME", "values": ["rare-*"]}]},
-            pass_reps,
-        )
+        listings: dict[str, dict[str, Any]] = {
+            "status": {"jobStatus": "RUNNING"},
+            "job_name": {"filters": [{"name": "JOB_NAME", "values": ["train*"]}]},
+            "sparse_job_name": {"filters": [{"name": "JOB_NAME", "values": ["rare-*"]}]},
+        }
+        for label, listing in listings.items():
+            figures[f"page_at_large_n_vs_small_n_{label}"] = flatness(
+                batch, "small", "large", listing, pass_reps
+            )
         traced, rss = memory_per_job(large_n)
         figures["bytes_per_held_job_tracemalloc"] = traced
         figures["bytes_per_held_job_rss"] = rss

@@ -143,7 +143,7 @@ def test_a_passthrough_service_is_not_answered() -> None:
 
     def offline(request: Any, **_: Any) -> AWSResponse:
         seen.append(botocore_stubber.process_request(request))
-        return AWSResponse(request.url, 400, {}, Offline())  # type: ignore[arg-type]
+        return AWSResponse(request.url, 400, {}, Offline())
 
     with mock_aws(config={"core": {"passthrough": {"services": ["batch"]}}}):
         batch = boto3.client("batch", region_name=REGION)
