@@ -13,6 +13,7 @@ import logging
 import re
 import sys
 import threading
+from datetime import datetime
 from typing import Any, Callable
 
 import botocore
@@ -27,7 +28,7 @@ from moto.batch.responses import BatchResponse
 from moto.core.config import passthrough_service, passthrough_url
 from moto.core.models import botocore_stubber
 from moto.moto_api import recorder, state_manager
-from moto.moto_api._internal import mock_random
+from moto.moto_api._internal import managed_state_model, mock_random
 from moto.moto_api._internal.managed_state_model import ManagedState
 from werkzeug.exceptions import HTTPException
 
@@ -58,9 +59,24 @@ __all__ = [
     "check_botocore",
     "mock_random",
     "partition_of",
+    "progressed_at",
     "register",
     "server_address",
+    "state_now",
 ]
+
+
+def progressed_at(state: ManagedState) -> datetime:
+    """When a ManagedState last moved (its "time" progression counts from there)."""
+    moved: datetime = state._time_progressed
+    return moved
+
+
+def state_now() -> datetime:
+    """Now, by the clock moto's ManagedState reads (a test may have replaced it)."""
+    now: datetime = vars(managed_state_model)["datetime"].now()
+    return now
+
 
 MIN_BOTOCORE = "1.39.16"
 

@@ -16,6 +16,7 @@ import json
 import re
 import threading
 from bisect import bisect_left
+from datetime import datetime, timedelta
 from typing import Any, Callable, cast
 
 from moto.batch.models import batch_backends
@@ -24,7 +25,7 @@ from moto.moto_api import state_manager
 
 from . import quota
 from . import validation as check
-from ._moto import ManagedState, partition_of
+from ._moto import ManagedState, partition_of, progressed_at, state_now
 from .exceptions import ClientException, invalid_value, missing, not_one_of
 from .lifecycle import Lifecycle
 from .models import (
@@ -217,6 +218,11 @@ class ServiceJobBackend(BaseBackend):
         self._ticked: dict[str, ServiceJob] = {}
         # Dispatched jobs whose termination was accepted: FAILED at the next settle.
         self._stopping: dict[str, str] = {}
+        # Min-heaps with lazy deletion (an entry is checked against the job when popped):
+        # (attempt deadline, seq, job ID) of timed attempts, and (when the job's progress last
+        # moved, seq, job ID) of active jobs, for "time" progression.
+        self._deadlines: list[tuple[int, int, str]] = []
+        self._progressed: list[tuple[datetime, int, str]] = []
         self._seq = itertools.count(1)
         self._lifecycle = Lifecycle(self)
 
@@ -632,10 +638,19 @@ class ServiceJobBackend(BaseBackend):
         self.jobs[job.job_id] = job
         queue.add_job(job)
         if job.progress is not None and not job.is_terminal:
-            self._active[job.job_id] = job
-            if job.timeout_config:
-                self._timed[job.job_id] = job
+            self._activate(job)
         return job
+
+    def _activate(self, job: ServiceJob) -> None:
+        """File a submitted, unfinished job (with its fresh progress) for settling."""
+        assert job.progress is not None
+        self._active[job.job_id] = job
+        if job.timeout_config:
+            self._timed[job.job_id] = job
+        self._watch_progress(job)
+        if len(self._progressed) > 2 * len(self._active) + 64:  # drop finished jobs' entries
+            self._progressed = [e for e in self._progressed if e[2] in self._active]
+            heapq.heapify(self._progressed)
 
     def get_job(self, identifier: str | None) -> ServiceJob:
         """Resolve a service job by ID or by service-job ARN."""
@@ -1024,10 +1039,16 @@ class ServiceJobBackend(BaseBackend):
             self._stopping.clear()
         if not self._active:
             return
-        progression = state_manager.get_transition(SERVICE_JOB_MODEL)["progression"]
-        candidates = self._ticked if progression == "manual" else self._active
+        transition = state_manager.get_transition(SERVICE_JOB_MODEL)
+        progression = transition["progression"]
+        if progression == "manual":
+            candidates = list(self._ticked.values())
+        elif progression == "time":
+            candidates = self._due_by_time(transition["seconds"])
+        else:
+            candidates = list(self._active.values())
         due = []
-        for job in list(candidates.values()):
+        for job in candidates:
             progress = job.progress
             if progress is not None and not job.is_terminal and progress.status != job.status:
                 due.append(job)
@@ -1037,10 +1058,10 @@ class ServiceJobBackend(BaseBackend):
                 job.progress.status = job.status
         if progression == "manual":
             self._ticked = {k: j for k, j in self._ticked.items() if k in self._active}
-
-    def timed_jobs(self) -> list[ServiceJob]:
-        """Active jobs with a ``timeoutConfig``."""
-        return list(self._timed.values())
+        elif progression == "time":
+            for job in candidates:
+                if job.job_id in self._active:
+                    self._watch_progress(job)
 
     def active_jobs(self) -> list[ServiceJob]:
         """Submitted jobs that have not finished (seeded jobs never move by themselves)."""
@@ -1083,8 +1104,61 @@ class ServiceJobBackend(BaseBackend):
             self._timed.pop(job.job_id, None)
             self._ticked.pop(job.job_id, None)
             self._stopping.pop(job.job_id, None)
+        elif status == ServiceJobStatus.STARTING.value or (
+            status == ServiceJobStatus.RUNNING.value and old != ServiceJobStatus.STARTING.value
+        ):
+            self._arm_timeout(job)
         if job.progress is not None:
             job.progress.status = status
+
+    # -- timers ---------------------------------------------------------------------------
+    def _arm_timeout(self, job: ServiceJob) -> None:
+        """Note when a timed job's running attempt times out (its attempt clock has started)."""
+        deadline = self._deadline(job)
+        if job.job_id in self._timed and deadline is not None:
+            heapq.heappush(self._deadlines, (deadline, next(self._seq), job.job_id))
+
+    @staticmethod
+    def _deadline(job: ServiceJob) -> int | None:
+        seconds = (job.timeout_config or {}).get("attemptDurationSeconds")
+        if not seconds or job.attempt_clock is None:
+            return None
+        return int(job.attempt_clock + seconds * 1000)
+
+    def timed_out(self, at: int) -> list[ServiceJob]:
+        """The jobs whose running attempt reached its ``timeoutConfig`` by ``at``."""
+        expired = []
+        while self._deadlines and self._deadlines[0][0] <= at:
+            deadline, _, job_id = heapq.heappop(self._deadlines)
+            job = self._timed.get(job_id)
+            if (
+                job is not None
+                and job.status in (ServiceJobStatus.STARTING.value, ServiceJobStatus.RUNNING.value)
+                and self._deadline(job) == deadline
+            ):
+                expired.append(job)
+        return expired
+
+    def _watch_progress(self, job: ServiceJob) -> None:
+        assert job.progress is not None
+        entry = (progressed_at(job.progress), next(self._seq), job.job_id)
+        heapq.heappush(self._progressed, entry)
+
+    def _due_by_time(self, seconds: float) -> list[ServiceJob]:
+        """Active jobs whose progress is due to move under "time" progression.
+
+        moto's ManagedState moves once ``seconds`` have passed since it last moved; the heap
+        gives exactly those jobs, oldest move first, without looking at the others.
+        """
+        horizon = state_now() - timedelta(seconds=seconds)
+        due: dict[str, ServiceJob] = {}
+        while self._progressed and self._progressed[0][0] < horizon:
+            stamp, _, job_id = heapq.heappop(self._progressed)
+            job = self._active.get(job_id)
+            if job is not None and job.progress is not None:
+                if progressed_at(job.progress) == stamp:
+                    due[job_id] = job
+        return list(due.values())
 
     # -- seeding (see moto_batch_service.seeding) -------------------------------------
     def ensure_queue(self, identifier: str) -> ServiceQueue:
@@ -1156,9 +1230,8 @@ class ServiceJobBackend(BaseBackend):
                 self._active.pop(job.job_id, None)
                 self._timed.pop(job.job_id, None)
             else:
-                self._active[job.job_id] = job
-                if job.timeout_config:
-                    self._timed[job.job_id] = job
+                self._activate(job)
+                self._arm_timeout(job)
 
 
 service_job_backends: BackendDict[ServiceJobBackend] = BackendDict(ServiceJobBackend, "batch")

@@ -175,22 +175,16 @@ class Lifecycle:
 
     # -- timers -------------------------------------------------------------------------
     def _expire(self, at: int) -> None:
-        for job in self.backend.timed_jobs():
-            seconds = (job.timeout_config or {}).get("attemptDurationSeconds")
-            if (
-                seconds
-                and job.status in (STARTING, RUNNING)
-                and job.attempt_clock is not None
-                and at - job.attempt_clock >= seconds * 1000
-            ):
-                self._end_attempt(job, TIMEOUT_REASON, at, retry=False)
+        for job in self.backend.timed_out(at):
+            self._end_attempt(job, TIMEOUT_REASON, at, retry=False)
         for queue in list(self.backend.queues.values()):
             for action in queue.time_limit_actions:
                 limit_ms = action["maxTimeSeconds"] * 1000
-                for key in list(queue.keys(RUNNABLE)):
-                    job = queue.jobs[key]
+                for key in sorted(queue.blocked):
+                    job = queue.blocked[key]
                     if (
-                        job.blocked_since is not None
+                        job.status == RUNNABLE
+                        and job.blocked_since is not None
                         and (job.status_reason or "").startswith(action["reason"])
                         and at - job.blocked_since >= limit_ms
                     ):

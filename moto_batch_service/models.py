@@ -155,6 +155,8 @@ class ServiceQueue(BaseModel):
         self._keys: list[JobKey] = []
         self._by_status: dict[str, list[JobKey]] = {s: [] for s in ServiceJobStatus.values()}
         self._names: list[tuple[str, JobKey]] = []
+        # Unfinished jobs whose ``blocked_since`` is set (all a time-limit action can end).
+        self.blocked: dict[JobKey, ServiceJob] = {}
 
     def describe(self) -> dict[str, Any]:
         detail: dict[str, Any] = {
@@ -195,6 +197,10 @@ class ServiceQueue(BaseModel):
         if old_status != job.status:
             _remove_key(self._by_status[old_status], job.key)
             insort(self._by_status[job.status], job.key)
+        if job.blocked_since is None or job.status in TERMINAL:
+            self.blocked.pop(job.key, None)
+        else:
+            self.blocked[job.key] = job
 
     def keys(self, status: str | None) -> list[JobKey]:
         """Keys of all jobs (``status=None``) or of one status, oldest first."""
@@ -281,11 +287,11 @@ class ServiceJob(BaseModel):
     """One service job. ``status`` is the stored status: reading it never advances it."""
 
     __slots__ = (
+        "_blocked_since",
         "attempt_clock",
         "attempt_count",
         "attempt_started_at",
         "attempts",
-        "blocked_since",
         "capacity",
         "created_at",
         "environment",
@@ -366,13 +372,26 @@ class ServiceJob(BaseModel):
         self.attempt_clock: int | None = None  # when the running attempt reached STARTING
         self.planned: list[Outcome] = []
         self.environment: ServiceEnvironment | None = None
-        self.blocked_since: int | None = None
+        self._blocked_since: int | None = None
         self.runnable_since: int | None = None  # when it last entered RUNNABLE
         self.preempted_count = 0
         self.recent_preemptions: list[dict[str, Any]] = []
         self.capacity = _compact(capacity_usage_of(service_request_payload))
         # None for seeded jobs: they keep their status until a test changes it.
         self.progress = progress
+
+    @property
+    def blocked_since(self) -> int | None:
+        """Since when a blocking reason has held the job RUNNABLE (time-limit actions)."""
+        return self._blocked_since
+
+    @blocked_since.setter
+    def blocked_since(self, at: int | None) -> None:
+        self._blocked_since = at
+        if at is None:
+            self.queue.blocked.pop(self.key, None)
+        else:
+            self.queue.blocked[self.key] = self
 
     @property
     def job_arn(self) -> str:

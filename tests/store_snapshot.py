@@ -111,6 +111,13 @@ def index_errors(account_id: str = ACCOUNT, region_name: str = REGION) -> list[s
         filed = sorted(key for status in STATUSES for key in queue.keys(status))
         if filed != keys:
             errors.append(f"{queue.name}: status index {filed} != keys {keys}")
+        blocked = sorted(
+            key
+            for key, job in queue.jobs.items()
+            if job.blocked_since is not None and not job.is_terminal
+        )
+        if sorted(queue.blocked) != blocked:
+            errors.append(f"{queue.name}: blocked index {sorted(queue.blocked)} != {blocked}")
         names = sorted((job.job_name.lower(), key) for key, job in queue.jobs.items())
         if queue.names() != names:
             errors.append(f"{queue.name}: name index {queue.names()} != {names}")

@@ -533,6 +533,54 @@ def test_attempt_duration_can_run_out_while_starting(batch, queue, clock):
     assert failed.started_at is None
 
 
+def test_a_retried_attempt_times_out_by_its_own_clock(batch, queue, clock):
+    job_id = submit(
+        batch,
+        queue,
+        "job",
+        timeoutConfig={"attemptDurationSeconds": 60},
+        retryStrategy={"attempts": 2},
+    )
+    mbs.plan_service_job_attempts(job_id, mbs.fail("AlgorithmError: boom"))
+    look_until(batch, job_id, "RUNNING")
+    clock.advance(10)
+    look_until(batch, job_id, "RUNNABLE")  # the first attempt failed; retried
+    clock.advance(30)
+    look_until(batch, job_id, "STARTING")
+    second_start = clock.ms
+    other = mbs.add_service_job(queue, "seeded", status="RUNNABLE")
+
+    clock.ms = START + 60_000  # the first attempt's timeout: not this attempt's
+    describe(batch, other.job_id)  # any request settles every job
+    assert backend().get_job(job_id).status == "RUNNING"
+
+    clock.ms = second_start + 60_000
+    describe(batch, other.job_id)
+    failed = backend().get_job(job_id)
+    assert (failed.status, failed.status_reason, failed.stopped_at) == (
+        "FAILED",
+        TIMEOUT,
+        second_start + 60_000,
+    )
+
+
+def test_many_running_timed_jobs_time_out_each_at_its_deadline(batch, queue, clock):
+    jobs = []
+    for i in range(5):
+        jobs.append(submit(batch, queue, f"job-{i}", timeoutConfig={"attemptDurationSeconds": 60}))
+        look_until(batch, jobs[-1], "STARTING")
+        clock.advance(10)
+    other = mbs.add_service_job(queue, "seeded", status="RUNNABLE")
+    ended = []
+    for _ in range(6):
+        describe(batch, other.job_id)
+        ended.append(sorted(j for j in jobs if backend().get_job(j).status == "FAILED"))
+        clock.advance(10)
+
+    # Started at START + 0, 10, ..., 40 s; each fails exactly 60 s after its own start.
+    assert ended == [[], *(sorted(jobs[: n + 1]) for n in range(5))]
+
+
 # -- dispatch by capacity ------------------------------------------------------------------
 
 

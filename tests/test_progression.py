@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.moto_api import state_manager
 
-from moto_batch_service import service_job_backends
+from moto_batch_service import service_job_backends, set_service_job_status
 from tests.conftest import ACCOUNT, REGION, client_error, make_queue, submit
 
 MODEL = "batch::service_job"
@@ -313,6 +313,32 @@ def test_time_progression_moves_jobs_that_nobody_looked_at(batch, queue, progres
         status(batch, watched["jobId"])
 
     assert status(batch, unwatched["jobId"]) == "STARTING"
+
+
+def test_jobs_submitted_under_manual_progression_move_by_time_after_a_switch(
+    batch, queue, progression, state_clock
+):
+    early = submit(batch, queue, "early")
+    state_clock.advance(3)
+    late = submit(batch, queue, "late")
+    progression({"progression": "time", "seconds": 5})
+
+    state_clock.advance(2.5)  # early: 5.5 s since submitted, late: 2.5 s
+    assert [status(batch, job["jobId"]) for job in (early, late)] == ["RUNNABLE", "SUBMITTED"]
+    state_clock.advance(3)  # early: 3 s since it moved, late: 5.5 s
+    assert [status(batch, job["jobId"]) for job in (early, late)] == ["RUNNABLE", "RUNNABLE"]
+
+
+def test_a_job_put_back_by_a_test_moves_by_time_from_then(batch, queue, progression, state_clock):
+    progression({"progression": "time", "seconds": 5})
+    job = submit(batch, queue)
+    state_clock.advance(4)
+    set_service_job_status(job["jobId"], "SUBMITTED")
+
+    state_clock.advance(4)  # 8 s since submitted, 4 s since put back
+    assert status(batch, job["jobId"]) == "SUBMITTED"
+    state_clock.advance(2)
+    assert status(batch, job["jobId"]) == "RUNNABLE"
 
 
 # -- the transition is restored ------------------------------------------------------------
