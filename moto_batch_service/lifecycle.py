@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .models import (
-    DISPATCHED,
     ServiceEnvironment,
     ServiceJob,
     ServiceJobStatus,
@@ -104,14 +103,20 @@ class Usage:
     """Capacity held by dispatched jobs, per service environment and unit."""
 
     def __init__(self, queues: Iterable[ServiceQueue]):
+        """What the queues' dispatched jobs hold; a job placed on no environment (seeded)
+        counts on its queue's first one."""
         self._by_env: dict[str, dict[str, float]] = {}
         for queue in queues:
-            for status in DISPATCHED:
-                for key in queue.keys(status):
-                    job = queue.jobs[key]
-                    env = job.environment or _first_environment(queue)
-                    if env is not None:
-                        self.add(env, job)
+            for env_name, held in queue.placed.items():
+                self._count(env_name, held)
+            first = _first_environment(queue)
+            if first is not None:
+                self._count(first.name, queue.unplaced)
+
+    def _count(self, env_name: str, held: dict[str, float]) -> None:
+        used = self._by_env.setdefault(env_name, {})
+        for unit, quantity in held.items():
+            used[unit] = used.get(unit, 0.0) + quantity
 
     def add(self, env: ServiceEnvironment, job: ServiceJob) -> None:
         used = self._by_env.setdefault(env.name, {})
@@ -310,12 +315,7 @@ class Lifecycle:
         weights = self.backend.share_weights(queue)
         if weights is None:  # FIFO: oldest first
             return (queue.jobs[key] for key in keys)
-        share_usage: dict[str, float] = {}
-        for status in DISPATCHED:
-            for key in queue.keys(status):
-                job = queue.jobs[key]
-                share = job.share_identifier or ""
-                share_usage[share] = share_usage.get(share, 0.0) + sum(demand_of(job).values())
+        share_usage = queue.share_held
 
         # A lower weightFactor earns more capacity (0.125 gets 8 times the share of 1.0),
         # so a share's usage counts multiplied by its weight.

@@ -157,6 +157,12 @@ class ServiceQueue(BaseModel):
         self._names: list[tuple[str, JobKey]] = []
         # Unfinished jobs whose ``blocked_since`` is set (all a time-limit action can end).
         self.blocked: dict[JobKey, ServiceJob] = {}
+        # Capacity held by the dispatched jobs, kept as they come and go: by service
+        # environment for jobs placed on one, per unit; unplaced (seeded) jobs per unit;
+        # and every unit together per share identifier ("" for none).
+        self.placed: dict[str, dict[str, float]] = {}
+        self.unplaced: dict[str, float] = {}
+        self.share_held: dict[str, float] = {}
 
     def describe(self) -> dict[str, Any]:
         detail: dict[str, Any] = {
@@ -185,22 +191,40 @@ class ServiceQueue(BaseModel):
         insort(self._keys, job.key)
         insort(self._by_status[job.status], job.key)
         insort(self._names, (_lowered(job.job_name), job.key))
+        if job.status in DISPATCHED:
+            self._hold(job, 1)
 
     def remove_job(self, job: ServiceJob) -> None:
         del self.jobs[job.key]
         _remove_key(self._keys, job.key)
         _remove_key(self._by_status[job.status], job.key)
         _remove_key(self._names, (_lowered(job.job_name), job.key))
+        if job.status in DISPATCHED:
+            self._hold(job, -1)
 
     def move_job(self, job: ServiceJob, old_status: str) -> None:
         """Re-file a job whose status changed from ``old_status``."""
         if old_status != job.status:
             _remove_key(self._by_status[old_status], job.key)
             insort(self._by_status[job.status], job.key)
+            if (old_status in DISPATCHED) != (job.status in DISPATCHED):
+                self._hold(job, 1 if job.status in DISPATCHED else -1)
         if job.blocked_since is None or job.status in TERMINAL:
             self.blocked.pop(job.key, None)
         else:
             self.blocked[job.key] = job
+
+    def _hold(self, job: ServiceJob, sign: int) -> None:
+        """Count a job's capacity in (``sign`` 1) or out of (-1) the capacity held."""
+        if not job.capacity:
+            return
+        used = self.unplaced
+        if job.environment is not None:
+            used = self.placed.setdefault(job.environment.name, {})
+        share = job.share_identifier or ""
+        for unit, quantity in job.capacity:
+            used[unit] = used.get(unit, 0.0) + sign * quantity
+            self.share_held[share] = self.share_held.get(share, 0.0) + sign * quantity
 
     def keys(self, status: str | None) -> list[JobKey]:
         """Keys of all jobs (``status=None``) or of one status, oldest first."""

@@ -114,9 +114,12 @@ def _check_every_batch_response() -> Iterator[None]:
 
 @pytest.fixture
 def batch() -> Iterator[Any]:
-    """A batch client inside an active mock_aws."""
+    """A batch client inside an active mock_aws; the store's indexes are checked at the end."""
+    from tests.store_snapshot import index_errors
+
     with mock_aws():
         yield boto3.client("batch", region_name=REGION)
+        assert index_errors() == []
 
 
 @pytest.fixture

@@ -118,6 +118,20 @@ def index_errors(account_id: str = ACCOUNT, region_name: str = REGION) -> list[s
         )
         if sorted(queue.blocked) != blocked:
             errors.append(f"{queue.name}: blocked index {sorted(queue.blocked)} != {blocked}")
+        placed: dict[str, dict[str, float]] = {}
+        unplaced: dict[str, float] = {}
+        share_held: dict[str, float] = {}
+        for job in queue.jobs.values():
+            if job.status not in ("SCHEDULED", "STARTING", "RUNNING"):
+                continue
+            used = placed.setdefault(job.environment.name, {}) if job.environment else unplaced
+            for unit, quantity in job.capacity or ():
+                used[unit] = used.get(unit, 0.0) + quantity
+                share = job.share_identifier or ""
+                share_held[share] = share_held.get(share, 0.0) + quantity
+        held = (_nonzero_by_env(queue.placed), _nonzero(queue.unplaced), _nonzero(queue.share_held))
+        if held != (_nonzero_by_env(placed), _nonzero(unplaced), _nonzero(share_held)):
+            errors.append(f"{queue.name}: held capacity {held} != {placed, unplaced, share_held}")
         names = sorted((job.job_name.lower(), key) for key, job in queue.jobs.items())
         if queue.names() != names:
             errors.append(f"{queue.name}: name index {queue.names()} != {names}")
@@ -128,3 +142,11 @@ def index_errors(account_id: str = ACCOUNT, region_name: str = REGION) -> list[s
         if backend.jobs[job_id].is_terminal:
             errors.append(f"finished job {job_id} is still active")
     return errors
+
+
+def _nonzero(held: dict[str, float]) -> dict[str, float]:
+    return {unit: round(quantity, 6) for unit, quantity in held.items() if round(quantity, 6)}
+
+
+def _nonzero_by_env(held: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    return {env: _nonzero(units) for env, units in held.items() if _nonzero(units)}
