@@ -194,14 +194,6 @@ class ServiceQueue(BaseModel):
         if job.status in DISPATCHED:
             self._hold(job, 1)
 
-    def remove_job(self, job: ServiceJob) -> None:
-        del self.jobs[job.key]
-        _remove_key(self._keys, job.key)
-        _remove_key(self._by_status[job.status], job.key)
-        _remove_key(self._names, (_lowered(job.job_name), job.key))
-        if job.status in DISPATCHED:
-            self._hold(job, -1)
-
     def move_job(self, job: ServiceJob, old_status: str) -> None:
         """Re-file a job whose status changed from ``old_status``."""
         if old_status != job.status:
