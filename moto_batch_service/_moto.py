@@ -21,7 +21,6 @@ import botocore.session
 import moto
 import moto.backend_index as backend_index
 import moto.batch.urls as batch_urls
-import moto.core.botocore_stubber as stubber_module
 from botocore.awsrequest import AWSPreparedRequest
 from moto import settings
 from moto.batch.responses import BatchResponse
@@ -182,8 +181,6 @@ def _refresh_running_servers() -> None:
 # A botocore request to a service-job operation: ``https://batch.<region>.amazonaws.com/v1/<op>``.
 _DIRECT_URL = re.compile(r"https://batch\.[a-z0-9-]+\.amazonaws\.com(/v1/[a-z]+)\Z")
 _Handler = Callable[[Any, str, Any], Any]
-# What moto's stubber turns a request into before calling a handler, where it does.
-_normalize_request: Callable[[Any], Any] | None = getattr(stubber_module, "normalize_request", None)
 
 
 def _moto_route(url: str) -> _Handler | None:
@@ -201,52 +198,47 @@ def _moto_route(url: str) -> _Handler | None:
 
 
 class DirectRoutes:
-    """Answer botocore requests for the service-job operations without moto's URL search.
+    """Answer plain botocore requests for the service-job operations without moto's dispatch.
 
     moto's ``BotocoreStubber.process_request`` matches every request against the URL
-    patterns of all its services, then against every batch route, on every call. For the
-    paths in ``routes`` (checked at install time to be exactly the ones moto itself would
-    pick) this calls the same handler the same way: passthrough and whitelist settings,
-    header decoding, the request recorder and ``HTTPException`` answers are moto's. Anything
-    else (other services, custom endpoints, ``requests`` callers) goes to moto unchanged.
+    patterns of all its services, then against every batch route (and, from moto 5.2.5,
+    rebuilds it as a werkzeug request) on every call. A request to one of ``paths``
+    (checked at install time to be routed by moto itself to ``ServiceJobResponse``) that
+    is plain (see ``_plain``) and not passed through or refused by moto's settings is
+    answered by ``answer`` directly. Everything else (other services and paths, custom
+    endpoints, ``requests`` callers, unsigned requests, IAM checks, recording) goes to
+    moto's own ``process_request`` unchanged.
     """
 
     def __init__(
         self,
         original: Callable[[Any], Any],
-        routes: dict[str, _Handler],
+        paths: frozenset[str],
         answer: Callable[[Any, str], Any],
     ) -> None:
         self.original = original
-        self.routes = routes
+        self.paths = paths
         self.answer = answer
 
     def __call__(self, request: Any) -> Any:
         url = request.url
         match = _DIRECT_URL.match(url)
-        handler = self.routes.get(match.group(1)) if match else None
         if (
-            handler is None
+            match is None
+            or match.group(1) not in self.paths
             or not isinstance(request, AWSPreparedRequest)
+            or not self._plain(request.headers)
             or passthrough_url(url)
             or passthrough_service("batch")
             or not service_whitelisted("batch")
         ):
             return self.original(request)
-        plain = self._plain(request.headers)
-        if plain or _normalize_request is None:
-            headers = request.headers
-            for header, value in headers.items():
-                if isinstance(value, bytes):
-                    headers[header] = value.decode("utf-8")
-        else:  # moto >= 5.2.5 hands handlers a werkzeug Request
-            request = _normalize_request(request)
-            url, headers = request.raw_url, request.headers
+        headers = request.headers
+        for header, value in headers.items():
+            if isinstance(value, bytes):
+                headers[header] = value.decode("utf-8")
         try:
-            if plain:
-                return self.answer(request, url)
-            recorder._record_request(request)
-            return handler(request, url, headers)
+            return self.answer(request, url)
         except HTTPException as error:
             return error.code, error.get_headers(), error.get_body()
 
@@ -267,11 +259,12 @@ def install_direct_routes() -> None:
         return
     from .responses import OPERATIONS, ServiceJobResponse
 
-    routes: dict[str, _Handler] = {}
-    for operation in OPERATIONS:
-        handler = _moto_route(f"https://batch.us-east-1.amazonaws.com/v1/{operation}")
-        if handler == ServiceJobResponse.dispatch:
-            routes[f"/v1/{operation}"] = ServiceJobResponse.dispatch
+    paths = frozenset(
+        f"/v1/{operation}"
+        for operation in OPERATIONS
+        if _moto_route(f"https://batch.us-east-1.amazonaws.com/v1/{operation}")
+        == ServiceJobResponse.dispatch
+    )
     botocore_stubber.process_request = DirectRoutes(  # type: ignore[method-assign]
-        botocore_stubber.process_request, routes, ServiceJobResponse.answer
+        botocore_stubber.process_request, paths, ServiceJobResponse.answer
     )

@@ -1,8 +1,9 @@
-"""Service-job requests from botocore skip moto's URL search but get moto's exact answers.
+"""Plain service-job requests from botocore skip moto's dispatch but get moto's exact answers.
 
 ``DirectRoutes`` sits in front of moto's botocore stubber (see ``_moto.py``). These tests
-hold it to what moto's own ``process_request`` does with the same request: the same handler,
-the same status and body, the same passthrough, whitelist, recorder and IAM behaviour.
+hold it to what moto's own ``process_request`` does with the same request: the same status,
+headers and body, and the same passthrough, whitelist, recorder and IAM behaviour; and they
+check which requests it answers itself and which it hands on to moto.
 """
 
 from __future__ import annotations
@@ -62,18 +63,53 @@ def comparable(answer: Any) -> tuple[int, dict[str, Any], Any]:
     return int(status), kept, body
 
 
-def test_every_operation_is_routed_to_the_handler_moto_itself_picks() -> None:
-    routes = direct_routes().routes
-    assert set(routes) == {f"/v1/{operation}" for operation in OPERATIONS}
-    for path, handler in routes.items():
-        assert handler == ServiceJobResponse.dispatch
-        assert _moto_route(f"https://batch.eu-west-1.amazonaws.com{path}") == handler
+def test_every_operation_is_one_moto_routes_to_the_service_job_handler() -> None:
+    paths = direct_routes().paths
+    assert paths == {f"/v1/{operation}" for operation in OPERATIONS}
+    for path in paths:
+        route = _moto_route(f"https://batch.eu-west-1.amazonaws.com{path}")
+        assert route == ServiceJobResponse.dispatch
 
 
 def test_other_batch_paths_are_left_to_moto() -> None:
-    routes = direct_routes().routes
-    assert "/v1/listjobs" not in routes
-    assert "/v1/createjobqueue" not in routes
+    paths = direct_routes().paths
+    assert "/v1/listjobs" not in paths
+    assert "/v1/createjobqueue" not in paths
+
+
+class Spy:
+    """Counts the requests handed on to moto's own ``process_request``."""
+
+    def __init__(self, original: Any) -> None:
+        self.original = original
+        self.urls: list[str] = []
+
+    def __call__(self, request: Any) -> Any:
+        self.urls.append(request.url)
+        return self.original(request)
+
+
+@pytest.fixture
+def handed_on(monkeypatch: pytest.MonkeyPatch) -> Spy:
+    spy = Spy(direct_routes().original)
+    monkeypatch.setattr(direct_routes(), "original", spy)
+    return spy
+
+
+def test_a_plain_service_job_request_is_answered_directly(
+    batch: Any, queue: str, handed_on: Spy
+) -> None:
+    batch.list_service_jobs(jobQueue=queue)
+    batch.describe_compute_environments()
+    assert handed_on.urls == [
+        f"https://batch.{REGION}.amazonaws.com/v1/describecomputeenvironments"
+    ]
+
+
+def test_an_unsigned_request_is_handed_to_moto(queue: str, handed_on: Spy) -> None:
+    unsigned = boto3.client("batch", region_name=REGION, config=Config(signature_version=UNSIGNED))
+    unsigned.list_service_jobs(jobQueue=queue)
+    assert handed_on.urls == [f"https://batch.{REGION}.amazonaws.com/v1/listservicejobs"]
 
 
 def test_read_answers_equal_moto_generic_route(batch: Any, clock: Clock) -> None:
