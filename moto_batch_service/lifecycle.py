@@ -255,7 +255,7 @@ class Lifecycle:
             return False
         # Higher priority first; sorted() is stable, so equal priorities keep creation order.
         queues = sorted(
-            (q for q in self.backend.queues.values() if q.keys(RUNNABLE)), key=lambda q: -q.priority
+            (q for q in self.backend.queues.values() if q.waiting()), key=lambda q: -q.priority
         )
         usage = Usage(self.backend.queues.values())
         dispatched = False
@@ -270,10 +270,8 @@ class Lifecycle:
                 head = next(
                     (
                         j
-                        for j in self.dispatch_order(queue)
-                        if j.status == RUNNABLE
-                        and j not in held
-                        and (j in wanted or j.progress is not None)
+                        for j in self.dispatch_order(queue, waiting_only=True)
+                        if j.status == RUNNABLE and j not in held
                     ),
                     None,
                 )
@@ -309,9 +307,12 @@ class Lifecycle:
             job.status_reason = reason
             job.blocked_since = at
 
-    def dispatch_order(self, queue: ServiceQueue) -> Iterable[ServiceJob]:
-        """RUNNABLE jobs of a queue in the order the scheduler considers them (read lazily)."""
-        keys = queue.keys(RUNNABLE)
+    def dispatch_order(
+        self, queue: ServiceQueue, waiting_only: bool = False
+    ) -> Iterable[ServiceJob]:
+        """RUNNABLE jobs of a queue in the order the scheduler considers them (read lazily);
+        with ``waiting_only``, only those that are not seeded (the only ones dispatched)."""
+        keys = queue.waiting() if waiting_only else queue.keys(RUNNABLE)
         weights = self.backend.share_weights(queue)
         if weights is None:  # FIFO: oldest first
             return (queue.jobs[key] for key in keys)

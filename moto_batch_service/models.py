@@ -155,6 +155,8 @@ class ServiceQueue(BaseModel):
         self._keys: list[JobKey] = []
         self._by_status: dict[str, list[JobKey]] = {s: [] for s in ServiceJobStatus.values()}
         self._names: list[tuple[str, JobKey]] = []
+        # RUNNABLE jobs that move by themselves (submitted, not seeded): all dispatch may take.
+        self._waiting: list[JobKey] = []
         # Unfinished jobs whose ``blocked_since`` is set (all a time-limit action can end).
         self.blocked: dict[JobKey, ServiceJob] = {}
         # Capacity held by the dispatched jobs, kept as they come and go: by service
@@ -193,6 +195,8 @@ class ServiceQueue(BaseModel):
         insort(self._names, (_lowered(job.job_name), job.key))
         if job.status in DISPATCHED:
             self._hold(job, 1)
+        if job.status == ServiceJobStatus.RUNNABLE.value and job.progress is not None:
+            insort(self._waiting, job.key)
 
     def move_job(self, job: ServiceJob, old_status: str) -> None:
         """Re-file a job whose status changed from ``old_status``."""
@@ -201,6 +205,11 @@ class ServiceQueue(BaseModel):
             insort(self._by_status[job.status], job.key)
             if (old_status in DISPATCHED) != (job.status in DISPATCHED):
                 self._hold(job, 1 if job.status in DISPATCHED else -1)
+            if job.progress is not None:
+                if old_status == ServiceJobStatus.RUNNABLE.value:
+                    _remove_key(self._waiting, job.key)
+                if job.status == ServiceJobStatus.RUNNABLE.value:
+                    insort(self._waiting, job.key)
         if job.blocked_since is None or job.status in TERMINAL:
             self.blocked.pop(job.key, None)
         else:
@@ -221,6 +230,10 @@ class ServiceQueue(BaseModel):
     def keys(self, status: str | None) -> list[JobKey]:
         """Keys of all jobs (``status=None``) or of one status, oldest first."""
         return self._keys if status is None else self._by_status[status]
+
+    def waiting(self) -> list[JobKey]:
+        """Keys of the RUNNABLE jobs that are not seeded (seeded ones are never dispatched)."""
+        return self._waiting
 
     def named(self, name: str, prefix: bool) -> tuple[int, int]:
         """The range of ``names()`` whose lower-cased name is ``name`` (or starts with it)."""

@@ -100,7 +100,7 @@ class QuotaDispatch:
 
     def _next(self, wanted: set[ServiceJob], blocked: set[str]) -> ServiceJob | None:
         heads: dict[str, ServiceJob] = {}
-        for key in self.queue.keys(RUNNABLE):
+        for key in self.queue.waiting():  # wanted jobs are never seeded ones
             job = self.queue.jobs[key]
             name = job.quota_share_name or ""
             if job not in wanted or name in blocked:

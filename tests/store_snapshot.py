@@ -132,6 +132,13 @@ def index_errors(account_id: str = ACCOUNT, region_name: str = REGION) -> list[s
         held = (_nonzero_by_env(queue.placed), _nonzero(queue.unplaced), _nonzero(queue.share_held))
         if held != (_nonzero_by_env(placed), _nonzero(unplaced), _nonzero(share_held)):
             errors.append(f"{queue.name}: held capacity {held} != {placed, unplaced, share_held}")
+        waiting = sorted(
+            key
+            for key, job in queue.jobs.items()
+            if job.status == "RUNNABLE" and job.progress is not None
+        )
+        if queue.waiting() != waiting:
+            errors.append(f"{queue.name}: waiting index {queue.waiting()} != {waiting}")
         names = sorted((job.job_name.lower(), key) for key, job in queue.jobs.items())
         if queue.names() != names:
             errors.append(f"{queue.name}: name index {queue.names()} != {names}")
