@@ -1117,6 +1117,9 @@ class ServiceJobBackend(BaseBackend):
         deadline = self._deadline(job)
         if job.job_id in self._timed and deadline is not None:
             heapq.heappush(self._deadlines, (deadline, next(self._seq), job.job_id))
+            if len(self._deadlines) > 2 * len(self._timed) + 64:  # drop finished jobs' entries
+                self._deadlines = [e for e in self._deadlines if e[2] in self._timed]
+                heapq.heapify(self._deadlines)
 
     @staticmethod
     def _deadline(job: ServiceJob) -> int | None:
@@ -1145,19 +1148,21 @@ class ServiceJobBackend(BaseBackend):
         heapq.heappush(self._progressed, entry)
 
     def _due_by_time(self, seconds: float) -> list[ServiceJob]:
-        """Active jobs whose progress is due to move under "time" progression.
+        """Active jobs whose progress may be due to move under "time" progression.
 
-        moto's ManagedState moves once ``seconds`` have passed since it last moved; the heap
-        gives exactly those jobs, oldest move first, without looking at the others.
+        moto's ManagedState moves once ``seconds`` have passed since it last moved. Each
+        active job has a heap entry no later than its last move, so every job that is due
+        (or moved unseen) is popped, and the jobs that are not due are not looked at.
         """
         horizon = state_now() - timedelta(seconds=seconds)
         due: dict[str, ServiceJob] = {}
         while self._progressed and self._progressed[0][0] < horizon:
-            stamp, _, job_id = heapq.heappop(self._progressed)
+            job_id = heapq.heappop(self._progressed)[2]
             job = self._active.get(job_id)
             if job is not None and job.progress is not None:
-                if progressed_at(job.progress) == stamp:
-                    due[job_id] = job
+                # Due, or its progress moved when something else read it (its entry is older
+                # than its last move): either way it is looked at now, and filed again after.
+                due[job_id] = job
         return list(due.values())
 
     # -- seeding (see moto_batch_service.seeding) -------------------------------------

@@ -341,6 +341,19 @@ def test_a_job_put_back_by_a_test_moves_by_time_from_then(batch, queue, progress
     assert status(batch, job["jobId"]) == "RUNNABLE"
 
 
+def test_a_progress_moved_by_another_reader_is_still_settled(
+    batch, queue, progression, state_clock
+):
+    progression({"progression": "time", "seconds": 5})
+    job = submit(batch, queue)
+    state_clock.advance(6)
+    stored = service_job_backends[ACCOUNT][REGION].get_job(job["jobId"])
+    assert stored.progress.status == "RUNNABLE"  # moves moto's state, not the stored job
+
+    state_clock.advance(1)
+    assert status(batch, job["jobId"]) == "RUNNABLE"
+
+
 # -- the transition is restored ------------------------------------------------------------
 
 
