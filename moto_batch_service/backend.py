@@ -1100,16 +1100,18 @@ class ServiceJobBackend(BaseBackend):
         job.enter(status, at, reason, attempt_reason)
         job.queue.move_job(job, old)
         if status in TERMINAL:
-            self._active.pop(job.job_id, None)
-            self._timed.pop(job.job_id, None)
-            self._ticked.pop(job.job_id, None)
-            self._stopping.pop(job.job_id, None)
+            self._deactivate(job)
         elif status == ServiceJobStatus.STARTING.value or (
             status == ServiceJobStatus.RUNNING.value and old != ServiceJobStatus.STARTING.value
         ):
             self._arm_timeout(job)
         if job.progress is not None:
             job.progress.status = status
+
+    def _deactivate(self, job: ServiceJob) -> None:
+        """Forget a finished job in the settling bookkeeping (a pending termination too)."""
+        for bookkeeping in (self._active, self._timed, self._ticked, self._stopping):
+            bookkeeping.pop(job.job_id, None)
 
     # -- timers ---------------------------------------------------------------------------
     def _arm_timeout(self, job: ServiceJob) -> None:
@@ -1232,8 +1234,7 @@ class ServiceJobBackend(BaseBackend):
             job.progress = self._new_progress(status)
             self._ticked.pop(job.job_id, None)
             if status in TERMINAL:
-                self._active.pop(job.job_id, None)
-                self._timed.pop(job.job_id, None)
+                self._deactivate(job)
             else:
                 self._activate(job)
                 self._arm_timeout(job)

@@ -654,6 +654,17 @@ def test_set_status_failed_with_a_reason_closes_the_attempt(batch, fixed_now):
     ]
 
 
+def test_set_status_succeeded_overrides_a_termination_still_pending(batch):
+    add_service_job("training", "seeded")  # creates the queue
+    job_id = submit(batch, "training", "stopping")["jobId"]
+    set_service_job_status(job_id, "RUNNING")
+    batch.terminate_service_job(jobId=job_id, reason="stop")  # fails at the next look
+
+    set_service_job_status(job_id, "SUCCEEDED")
+
+    assert [describe(batch, job_id)["status"] for _ in range(2)] == ["SUCCEEDED", "SUCCEEDED"]
+
+
 def test_set_status_failed_on_a_waiting_job_creates_no_training_job(batch, fixed_now):
     job = add_service_job("training", "moved", status="RUNNABLE", created_at=CREATED)
 
