@@ -48,12 +48,12 @@ DEFAULT_PAGE = 100
 STATUSES = ServiceJobStatus.values()
 RUNNING = ServiceJobStatus.RUNNING.value
 # Filters that select jobs of every status (jobStatus is ignored with them) ...
-SCAN_COST = 4  # a Python-level step of the key walk, in C-level steps of a list pass
 ANY_STATUS_FILTERS = ("JOB_NAME", "BEFORE_CREATED_AT", "AFTER_CREATED_AT")
 # ... and filters that combine with jobStatus.
 STATUS_FILTERS = ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME")
 LEGACY_FILTERS = ("JOB_STATUS",)
 FILTER_NAMES = ANY_STATUS_FILTERS + STATUS_FILTERS + LEGACY_FILTERS
+SCAN_COST = 4  # a Python-level step of the key walk, in C-level steps of a list pass
 
 
 MAX_BULK_TERMINATE = 50
@@ -123,9 +123,7 @@ class _JobQuery:
         else:
             attribute = "share_identifier" if name == "SHARE_IDENTIFIER" else "quota_share_name"
             self.predicate = lambda job: getattr(job, attribute) == value
-        self.fingerprint = hashlib.sha256(
-            json.dumps([queue.arn if queue else None, job_status, name, value]).encode()
-        ).hexdigest()[:16]
+        self.fingerprint = _fingerprint(queue.arn if queue else None, job_status, name, value)
 
     def keys(self, queue: ServiceQueue, before: JobKey | None) -> tuple[list[JobKey], int, int]:
         """The key list to walk and the index range ``[lo, hi)`` of candidates."""
@@ -174,6 +172,22 @@ def _epoch_ms(name: str, value: str) -> int:
             f"filters[0].values ({name})", value, "it must be a time in epoch milliseconds"
         )
     return int(value)
+
+
+def _fingerprint(*request: Any) -> str:
+    """Names a listing request in its tokens (a token is refused for another request)."""
+    return hashlib.sha256(json.dumps(request).encode()).hexdigest()[:16]
+
+
+def _seq_page(
+    items: list[Any], limit: int, next_token: str | None, fingerprint: str, request: str
+) -> tuple[list[Any], str | None]:
+    """A page of ``items`` (in ``seq`` order) after ``next_token``, and the next token."""
+    after = _decode_token(next_token, fingerprint, request)[1] if next_token else 0
+    items = [item for item in items if item.seq > after]
+    if len(items) > limit:
+        return items[:limit], _encode_token((0, items[limit - 1].seq), fingerprint)
+    return items, None
 
 
 def _encode_token(key: JobKey, fingerprint: str) -> str:
@@ -238,9 +252,7 @@ class ServiceJobBackend(BaseBackend):
     # -- service environments ---------------------------------------------------------
     def get_environment(self, identifier: str) -> ServiceEnvironment:
         """Resolve a service environment by name or ARN."""
-        env: ServiceEnvironment | None = self._find(
-            self.environments, identifier, "service-environment/"
-        )
+        env = self._maybe_environment(identifier)
         if env is None:
             raise _environment_not_found(identifier)
         return env
@@ -291,22 +303,11 @@ class ServiceJobBackend(BaseBackend):
         if identifiers:
             wanted = {env.name for env in map(self._maybe_environment, identifiers) if env}
         # The account and region are part of the request: a token is refused elsewhere.
-        fingerprint = hashlib.sha256(
-            json.dumps([self._arn_prefix, sorted(wanted) if wanted is not None else None]).encode()
-        ).hexdigest()[:16]
-        after = (
-            _decode_token(next_token, fingerprint, "another list of service environments")[1]
-            if next_token
-            else 0
+        fingerprint = _fingerprint(self._arn_prefix, sorted(wanted) if wanted is not None else None)
+        envs = [env for env in self.environments.values() if wanted is None or env.name in wanted]
+        return _seq_page(
+            envs, limit, next_token, fingerprint, "another list of service environments"
         )
-        envs = [
-            env
-            for env in self.environments.values()
-            if env.seq > after and (wanted is None or env.name in wanted)
-        ]
-        if len(envs) > limit:
-            return envs[:limit], _encode_token((0, envs[limit - 1].seq), fingerprint)
-        return envs, None
 
     def _maybe_environment(self, identifier: str) -> ServiceEnvironment | None:
         return self._find(self.environments, identifier, "service-environment/")  # type: ignore[no-any-return]
@@ -656,11 +657,7 @@ class ServiceJobBackend(BaseBackend):
         """Resolve a service job by ID or by service-job ARN."""
         if not identifier:
             raise missing("jobId")
-        job_id = identifier
-        if identifier.startswith("arn:"):
-            prefix = self._arn_prefix + "service-job/"
-            job_id = identifier[len(prefix) :] if identifier.startswith(prefix) else ""
-        job = self.jobs.get(job_id)
+        job: ServiceJob | None = self._find(self.jobs, identifier, "service-job/")
         if job is None:
             raise _job_not_found(identifier)
         return job
@@ -829,7 +826,7 @@ class ServiceJobBackend(BaseBackend):
             "totalCapacityUsage": _usage_list(total),
             "lastUpdatedAt": at,
         }
-        if self.share_weights(queue) is not None:
+        if self.policy_kind(queue) == "FAIRSHARE":
             active = {
                 queue.jobs[key].share_identifier
                 for status in (
@@ -930,12 +927,13 @@ class ServiceJobBackend(BaseBackend):
         if not job_queue:
             raise missing("jobQueue")
         queue = self.get_queue(job_queue)
-        fingerprint = hashlib.sha256(queue.arn.encode()).hexdigest()[:16]
-        after = _decode_token(next_token, fingerprint, "another job queue")[1] if next_token else 0
-        shares = [share for share in self.queue_shares(queue) if share.seq > after]
-        if len(shares) > limit:
-            return shares[:limit], _encode_token((0, shares[limit - 1].seq), fingerprint)
-        return shares, None
+        return _seq_page(
+            self.queue_shares(queue),
+            limit,
+            next_token,
+            _fingerprint(queue.arn),
+            "another job queue",
+        )
 
     def update_quota_share(
         self,
@@ -963,7 +961,7 @@ class ServiceJobBackend(BaseBackend):
             raise ClientException(
                 f"Quota share {share.name} must be DISABLED before it can be deleted"
             )
-        queue = next((q for q in self.queues.values() if q.arn == share.queue_arn), None)
+        queue = self.find_queue(share.queue_arn)
         if queue is not None:
             at = now_ms()
             for job in list(queue.jobs.values()):

@@ -142,6 +142,15 @@ class Usage:
         )
 
 
+def fits_nowhere(queue: ServiceQueue, job: ServiceJob) -> bool:
+    """No valid environment of the queue could hold the job even if it were empty."""
+    return not any(
+        Usage(()).fits(env, job, empty=True)
+        for _, env in queue.environment_order
+        if env.status == "VALID"
+    )
+
+
 def _first_environment(queue: ServiceQueue) -> ServiceEnvironment | None:
     return queue.environment_order[0][1] if queue.environment_order else None
 
@@ -171,7 +180,7 @@ class Lifecycle:
         while True:
             moved = False
             for job in list(self.backend.active_jobs()):
-                while job.status not in (RUNNABLE,) and not job.is_terminal:
+                while job.status != RUNNABLE and not job.is_terminal:
                     self._step(job, at)
                     moved = True
             runnable = {j for j in self.backend.active_jobs() if j.status == RUNNABLE}
@@ -297,12 +306,7 @@ class Lifecycle:
         return dispatched
 
     def _block(self, queue: ServiceQueue, job: ServiceJob, at: int) -> None:
-        never_fits = not any(
-            Usage(()).fits(env, job, empty=True)
-            for _, env in queue.environment_order
-            if env.status == "VALID"
-        )
-        reason = MAX_RESOURCE_REASON if never_fits else None
+        reason = MAX_RESOURCE_REASON if fits_nowhere(queue, job) else None
         if reason is not None and job.status_reason != reason:
             job.status_reason = reason
             job.blocked_since = at

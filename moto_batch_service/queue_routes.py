@@ -160,13 +160,14 @@ class QueueResponse(BatchResponse):
             raise ClientException(
                 f"Scheduling policy {arn} is a quota-share policy; it cannot take a fairsharePolicy"
             )
-        if p.object("quotaSharePolicy") is not None:
+        quota_policy = p.object("quotaSharePolicy")
+        if quota_policy is not None:
             if not is_quota:
                 raise ClientException(
                     f"Scheduling policy {arn} is not a quota-share policy; "
                     "the kind of a scheduling policy cannot change"
                 )
-            self.service_backend.create_quota_policy(arn, p.object("quotaSharePolicy"))
+            self.service_backend.create_quota_policy(arn, quota_policy)
             return "{}"
         if not self.batch_backend.describe_scheduling_policies([arn]):
             raise ClientException(f"Scheduling policy {arn} does not exist")  # moto: KeyError

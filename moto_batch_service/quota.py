@@ -13,7 +13,7 @@ from typing import Any
 from moto.core.common_models import BaseModel
 
 from . import validation as check
-from .exceptions import invalid_value, missing, not_one_of
+from .exceptions import invalid_value, missing
 from .params import check_type
 
 STRATEGIES = ("RESERVE", "LEND", "LEND_AND_BORROW")
@@ -103,12 +103,9 @@ def capacity_limits(value: list[Any] | None) -> list[dict[str, Any]]:
 def resource_sharing(value: dict[str, Any] | None) -> dict[str, Any]:
     if value is None:
         raise missing("resourceSharingConfiguration")
-    strategy = value.get("strategy")
-    if strategy is None:
-        raise missing("resourceSharingConfiguration.strategy")
-    check_type("resourceSharingConfiguration.strategy", strategy, str)
-    if strategy not in STRATEGIES:
-        raise not_one_of("resourceSharingConfiguration.strategy", strategy, STRATEGIES)
+    strategy = check.choice(
+        "resourceSharingConfiguration.strategy", value.get("strategy"), STRATEGIES
+    )
     sharing: dict[str, Any] = {"strategy": strategy}
     borrow = value.get("borrowLimit")
     if borrow is not None:
@@ -134,12 +131,11 @@ def resource_sharing(value: dict[str, Any] | None) -> dict[str, Any]:
 def preemption(value: dict[str, Any] | None) -> dict[str, Any]:
     if value is None:
         raise missing("preemptionConfiguration")
-    state = value.get("inSharePreemption")
-    if state is None:
-        raise missing("preemptionConfiguration.inSharePreemption")
-    check_type("preemptionConfiguration.inSharePreemption", state, str)
-    if state not in PREEMPTION_STATES:
-        raise not_one_of("preemptionConfiguration.inSharePreemption", state, PREEMPTION_STATES)
+    state = check.choice(
+        "preemptionConfiguration.inSharePreemption",
+        value.get("inSharePreemption"),
+        PREEMPTION_STATES,
+    )
     return {"inSharePreemption": state}
 
 
@@ -147,10 +143,6 @@ def quota_share_policy(value: dict[str, Any] | None) -> dict[str, Any]:
     """A scheduling policy's ``quotaSharePolicy``."""
     if value is None:
         raise missing("quotaSharePolicy")
-    strategy = value.get("idleResourceAssignmentStrategy")
-    if strategy is None:
-        raise missing("quotaSharePolicy.idleResourceAssignmentStrategy")
-    check_type("quotaSharePolicy.idleResourceAssignmentStrategy", strategy, str)
-    if strategy != "FIFO":
-        raise not_one_of("quotaSharePolicy.idleResourceAssignmentStrategy", strategy, ["FIFO"])
+    member = "quotaSharePolicy.idleResourceAssignmentStrategy"
+    strategy = check.choice(member, value.get("idleResourceAssignmentStrategy"), ["FIFO"])
     return {"idleResourceAssignmentStrategy": strategy}

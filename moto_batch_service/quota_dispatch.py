@@ -26,6 +26,7 @@ from .lifecycle import (
     Usage,
     _usable,
     demand_of,
+    fits_nowhere,
 )
 from .models import DISPATCHED, ServiceEnvironment, ServiceJob, ServiceQueue
 from .quota import PREEMPTED_REASON, RECENT_PREEMPTIONS, QuotaShare
@@ -113,12 +114,8 @@ class QuotaDispatch:
     def _place(self, job: ServiceJob, share: QuotaShare) -> bool:
         """Dispatch ``job`` if its share's rules let it, preempting if they allow; else block."""
         demand = demand_of(job)
-        if not any(
-            Usage(()).fits(env, job, empty=True)
-            for _, env in self.queue.environment_order
-            if env.status == "VALID"
-        ):
-            self._explain(job, MAX_RESOURCE_REASON)  # no environment could ever hold it
+        if fits_nowhere(self.queue, job):
+            self._explain(job, MAX_RESOURCE_REASON)
             return False
         used = self._used()
         mine = used[share.name]

@@ -46,6 +46,16 @@ def state(value: str | None, default: str = "ENABLED") -> str:
     return value
 
 
+def choice(member: str, value: Any, allowed: tuple[str, ...] | list[str]) -> str:
+    """A required string member that must be one of ``allowed``."""
+    if value is None:
+        raise missing(member)
+    check_type(member, value, str)
+    if value not in allowed:
+        raise not_one_of(member, value, allowed)
+    return str(value)
+
+
 def int_range(member: str, value: int | None, low: int, high: int | None = None) -> int | None:
     if value is None:
         return None
@@ -182,9 +192,7 @@ def time_limit_actions(value: list[Any] | None) -> list[dict[str, Any]]:
         for required in ("reason", "state", "maxTimeSeconds", "action"):
             if raw.get(required) is None:
                 raise missing(f"{member}.{required}")
-        reason = check_type(f"{member}.reason", raw["reason"], str)
-        if reason not in BLOCKING_REASONS:
-            raise not_one_of(f"{member}.reason", reason, BLOCKING_REASONS)
+        reason = choice(f"{member}.reason", raw["reason"], BLOCKING_REASONS)
         if check_type(f"{member}.state", raw["state"], str) != "RUNNABLE":
             raise not_one_of(f"{member}.state", raw["state"], ("RUNNABLE",))
         if check_type(f"{member}.action", raw["action"], str) != "TERMINATE":
