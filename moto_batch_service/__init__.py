@@ -1,18 +1,43 @@
 """AWS Batch service jobs for moto.
 
-Importing this package registers the service-job operations with moto's batch
-service, so ``@mock_aws`` and moto's server answer them.
+Importing this package costs next to nothing and imports nothing of moto: the service-job
+operations come into being when moto loads its batch service (the first Batch request under
+``mock_aws`` or on a moto server), or at the first use of a name below (a helper, a
+backend, a model class), whichever comes first. ``register()`` does it at once.
 """
 
 from __future__ import annotations
 
-from ._moto import IncompatibleMotoError, register
-from .backend import ServiceJobBackend, service_job_backends
-from .lifecycle import Outcome, capacity_shortage, fail, succeed, time_out
-from .models import ServiceEnvironment, ServiceJob, ServiceJobStatus, ServiceQueue
-from .seeding import add_service_job, plan_service_job_attempts, set_service_job_status
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._activation import IncompatibleMotoError, activate, install
+
+if TYPE_CHECKING:
+    from .backend import ServiceJobBackend, service_job_backends
+    from .lifecycle import Outcome, capacity_shortage, fail, succeed, time_out
+    from .models import ServiceEnvironment, ServiceJob, ServiceJobStatus, ServiceQueue
+    from .seeding import add_service_job, plan_service_job_attempts, set_service_job_status
 
 __version__ = "0.1.0"
+
+# name -> the module that defines it, imported (and the package activated) at first use
+_LAZY = {
+    "ServiceJobBackend": "backend",
+    "service_job_backends": "backend",
+    "Outcome": "lifecycle",
+    "capacity_shortage": "lifecycle",
+    "fail": "lifecycle",
+    "succeed": "lifecycle",
+    "time_out": "lifecycle",
+    "ServiceEnvironment": "models",
+    "ServiceJob": "models",
+    "ServiceJobStatus": "models",
+    "ServiceQueue": "models",
+    "add_service_job": "seeding",
+    "plan_service_job_attempts": "seeding",
+    "set_service_job_status": "seeding",
+}
 
 __all__ = [
     "IncompatibleMotoError",
@@ -34,4 +59,25 @@ __all__ = [
     "time_out",
 ]
 
-register()
+
+def register() -> None:
+    """Install the service-job API into moto now (idempotent). Never needed: it happens by
+    itself when moto loads its batch service or a name of this package is first used."""
+    activate()
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    activate()
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+install()

@@ -1,9 +1,11 @@
 """The one module that reaches into moto: private imports, routes, the default transition,
 and the direct routes in front of moto's botocore stubber.
 
-Private moto names the package uses are imported here and only here.
-``register()`` is idempotent. It refuses to run against a moto whose batch
-routes are not what this package was written for, rather than half-working.
+Private moto names the package uses are imported here and only here. Importing this module
+loads nothing of moto that ``import moto`` does not load (moto's batch service is only
+imported by moto itself, see ``_activation``). ``install_batch`` refuses to run against a
+moto whose batch routes are not what this package was written for, rather than
+half-working.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import gc
 import logging
 import re
 import sys
-import threading
 from datetime import datetime
 from typing import Any, Callable
 
@@ -20,16 +21,16 @@ import botocore
 import botocore.session
 import moto
 import moto.backend_index as backend_index
-import moto.batch.urls as batch_urls
 from botocore.awsrequest import AWSPreparedRequest
 from moto import settings
-from moto.batch.responses import BatchResponse
 from moto.core.config import passthrough_service, passthrough_url
 from moto.core.models import botocore_stubber
 from moto.moto_api import recorder, state_manager
 from moto.moto_api._internal import managed_state_model, mock_random
 from moto.moto_api._internal.managed_state_model import ManagedState
 from werkzeug.exceptions import HTTPException
+
+from ._activation import BATCH_URLS, IncompatibleMotoError, activate
 
 try:
     from moto.core.config import service_whitelisted
@@ -54,12 +55,12 @@ except ImportError:  # moto < 5.0.8: no partitions yet (backends have no ``parti
 
 
 __all__ = [
+    "IncompatibleMotoError",
     "ManagedState",
     "check_botocore",
     "mock_random",
     "partition_of",
     "progressed_at",
-    "register",
     "server_address",
     "state_now",
 ]
@@ -94,14 +95,14 @@ def check_botocore(model: Any = None) -> None:
         )
 
 
-check_botocore()
-
 SERVICE_JOB_MODEL = "batch::service_job"
 
 DEFAULT_TRANSITION = {"progression": "manual", "times": 1}
+STEERING_PATH = "/moto-api/static/batch/service-job-attempts"
 log = logging.getLogger("moto_batch_service")
-_lock = threading.Lock()
-_registered = False
+
+# Before any service job's ManagedState exists (the models import this module).
+state_manager.register_default_transition(SERVICE_JOB_MODEL, transition=DEFAULT_TRANSITION)
 
 
 def server_address(server: Any) -> tuple[str, int]:
@@ -113,51 +114,60 @@ def server_address(server: Any) -> tuple[str, int]:
     return str(host), int(port)
 
 
-class IncompatibleMotoError(RuntimeError):
-    """moto's batch service is not laid out the way this package expects."""
+def install_batch(batch_urls: Any, *, refresh_servers: bool) -> None:
+    """Extend moto's freshly loaded batch route table (``moto.batch.urls``): the service-job
+    routes, the queue and tag route wrappers, the default transition, the direct routes.
+
+    ``refresh_servers``: a moto server may have built its batch app before (the package was
+    imported after the batch service was loaded); make it rebuild it.
+    """
+    check_botocore()
+    from moto.batch.responses import BatchResponse
+
+    from .routes import QUEUE_ROUTES, ROUTES
+
+    paths = batch_urls.url_paths
+    for pattern, handler in QUEUE_ROUTES.items():
+        current = paths.get(pattern)
+        if current != BatchResponse.dispatch and current != handler:
+            raise IncompatibleMotoError(
+                f"moto {moto.__version__}: expected batch route {pattern!r} to be "
+                f"BatchResponse.dispatch, found {current!r}"
+            )
+    for pattern, handler in ROUTES.items():
+        current = paths.get(pattern)
+        if current is not None and current != handler:
+            raise IncompatibleMotoError(
+                f"moto {moto.__version__} already serves {pattern!r} with {current!r}"
+            )
+    paths.update(QUEUE_ROUTES)
+    paths.update(ROUTES)
+    install_direct_routes()
+    if refresh_servers:
+        _refresh_running_servers("batch")
 
 
-def register() -> None:
-    """Add the service-job routes to moto's batch service (once)."""
-    global _registered
-    with _lock:
-        if _registered:
-            return
-        from .routes import QUEUE_ROUTES, ROUTES
-
-        paths = batch_urls.url_paths
-        for pattern, handler in QUEUE_ROUTES.items():
-            current = paths.get(pattern)
-            if current != BatchResponse.dispatch and current != handler:
-                raise IncompatibleMotoError(
-                    f"moto {moto.__version__}: expected batch route {pattern!r} to be "
-                    f"BatchResponse.dispatch, found {current!r}"
-                )
-        for pattern, handler in ROUTES.items():
-            current = paths.get(pattern)
-            if current is not None and current != handler:
-                raise IncompatibleMotoError(
-                    f"moto {moto.__version__} already serves {pattern!r} with {current!r}"
-                )
-        paths.update(QUEUE_ROUTES)
-        paths.update(ROUTES)
-        from moto.moto_api._internal import urls as moto_api_urls
-
-        from .steering import PATH, plan_attempts
-
-        moto_api_urls.url_paths.setdefault("{0}" + PATH + "$", plan_attempts)
-        state_manager.register_default_transition(SERVICE_JOB_MODEL, transition=DEFAULT_TRANSITION)
-        install_direct_routes()
-        _refresh_running_servers()
-        _registered = True
+def install_moto_api(moto_api_urls: Any, *, refresh_servers: bool) -> None:
+    """Add the steering route to moto's freshly loaded ``/moto-api/`` route table."""
+    moto_api_urls.url_paths.setdefault("{0}" + STEERING_PATH + "$", steer)
+    if refresh_servers:
+        _refresh_running_servers("moto_api")
 
 
-def _refresh_running_servers() -> None:
-    """Make moto servers that already built their batch app rebuild it with our routes.
+def steer(request: Any, full_url: str, headers: Any) -> Any:
+    """The steering route's handler: loads the package's backend at its first use."""
+    activate()
+    from .steering import plan_attempts
+
+    return plan_attempts(request, full_url, headers)
+
+
+def _refresh_running_servers(service: str) -> None:
+    """Make moto servers that already built their app of ``service`` rebuild it with our routes.
 
     moto's server builds one Flask app per service on its first request and keeps it; a
     server that served batch before this package was imported would answer 404 to every
-    service-job operation. Dropping its cached apps makes the next request build them anew.
+    service-job operation. Dropping its cached app makes the next request build it anew.
     """
     module = sys.modules.get("moto.moto_server.werkzeug_app")
     if module is None:  # no server has been created in this process
@@ -167,10 +177,8 @@ def _refresh_running_servers() -> None:
         if not isinstance(app, dispatcher):
             continue
         with app.lock:
-            stale = [name for name in ("batch", "moto_api") if name in app.app_instances]
-            for name in stale:
-                del app.app_instances[name]
-        if "batch" in stale:
+            stale = app.app_instances.pop(service, None) is not None
+        if stale and service == "batch":
             log.warning(
                 "moto_batch_service was imported after a running moto server had served batch "
                 "requests; its batch routes have been rebuilt to serve service jobs. Import "
@@ -185,12 +193,14 @@ _Handler = Callable[[Any, str, Any], Any]
 
 def _moto_route(url: str) -> _Handler | None:
     """The handler moto's own ``process_request`` picks for ``url`` (first match wins)."""
+    batch_urls = sys.modules[BATCH_URLS]
     for service, pattern in backend_index.backend_url_patterns:
         if pattern.match(url):
             if service != "batch":
                 return None
+            paths: dict[str, _Handler] = batch_urls.url_paths
             for base in batch_urls.url_bases:
-                for path, handler in batch_urls.url_paths.items():
+                for path, handler in paths.items():
                     if re.match(path.format(base), url):
                         return handler
             return None

@@ -1,4 +1,7 @@
-"""pytest plugin (entry point ``pytest11``): registers the package and offers fixtures.
+"""pytest plugin (entry point ``pytest11``): offers fixtures; costs a pytest run nothing.
+
+Loading the plugin imports nothing of moto: the package comes into being when a test first
+uses Batch or one of these fixtures.
 
 Fixtures:
 
@@ -15,37 +18,40 @@ Fixtures:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import pytest
-from moto.core.models import DEFAULT_ACCOUNT_ID
 
 import moto_batch_service
-from moto_batch_service import ServiceJobBackend, add_service_job, service_job_backends
-from moto_batch_service._moto import SERVICE_JOB_MODEL, server_address
 
-moto_batch_service.register()
+if TYPE_CHECKING:
+    from moto_batch_service import ServiceJobBackend
 
 
 @pytest.fixture
 def service_jobs() -> Iterator[ServiceJobBackend]:
     """An active ``mock_aws`` and the service-job backend of the default account/region."""
     from moto import mock_aws
+    from moto.core.models import DEFAULT_ACCOUNT_ID
 
     with mock_aws():
-        yield service_job_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+        yield moto_batch_service.service_job_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
 
 
 @pytest.fixture
 def seed_service_job() -> Callable[..., Any]:
     """``add_service_job``: store a fake service job (use inside an active mock)."""
-    return add_service_job
+    return moto_batch_service.add_service_job
 
 
 @pytest.fixture
 def service_job_transition() -> Iterator[Callable[[dict[str, Any]], None]]:
     """Set the ``batch::service_job`` transition for this test; it is unset afterwards."""
     from moto.moto_api import state_manager
+
+    from moto_batch_service._moto import SERVICE_JOB_MODEL
+
+    moto_batch_service.register()
 
     def set_transition(transition: dict[str, Any]) -> None:
         state_manager.set_transition(SERVICE_JOB_MODEL, transition)
@@ -58,6 +64,8 @@ def service_job_transition() -> Iterator[Callable[[dict[str, Any]], None]]:
 def moto_batch_server() -> Iterator[str]:
     """A moto server with service jobs on a free loopback port; its endpoint URL."""
     from moto.server import ThreadedMotoServer
+
+    from moto_batch_service._moto import server_address
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()

@@ -14,6 +14,7 @@ from typing import Any, Union
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from . import validation as check
+from ._activation import activate
 from .backend import STATUSES, ServiceJobBackend, service_job_backends
 from .exceptions import invalid_value, not_one_of
 from .lifecycle import Outcome
@@ -39,6 +40,7 @@ def _optional_ms(value: Timestamp | None) -> int | None:
 
 
 def _backend(account_id: str, region_name: str) -> ServiceJobBackend:
+    activate()
     return service_job_backends[account_id][region_name]
 
 

@@ -24,7 +24,6 @@ from .exceptions import ClientException
 from .lifecycle import Outcome, capacity_shortage, fail, succeed, time_out
 from .seeding import plan_service_job_attempts
 
-PATH = "/moto-api/static/batch/service-job-attempts"
 OUTCOME_TYPES = ("SUCCEEDED", "FAILED", "CAPACITY", "TIMEOUT")
 
 

@@ -1,0 +1,107 @@
+"""When the package comes into being: at the moment moto itself loads its batch service.
+
+Importing the package imports nothing of moto. It puts a small finder at the front of
+``sys.meta_path`` that watches two of moto's modules by name and, right after moto has
+executed one of them (and before moto reads it), hands it to ``_moto`` to be extended:
+
+- ``moto.batch.urls``: moto's batch route table, loaded by moto at the first Batch request
+  (under ``mock_aws``, on a moto server, on a ``ThreadedMotoServer``). The service-job
+  routes, the queue and tag route wrappers, the default transition and the direct routes
+  are installed then.
+- ``moto.moto_api._internal.urls``: moto's ``/moto-api/`` route table; the steering route
+  is added to it.
+
+A module moto loaded before the package was imported is extended at import. A helper,
+fixture or backend used before any Batch request loads ``moto.batch.urls`` itself
+(``activate``), and so the same installation runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import threading
+from collections.abc import Sequence
+from importlib.machinery import ModuleSpec
+from types import ModuleType
+from typing import Any
+
+BATCH_URLS = "moto.batch.urls"
+MOTO_API_URLS = "moto.moto_api._internal.urls"
+WATCHED = (BATCH_URLS, MOTO_API_URLS)
+
+_lock = threading.RLock()
+_extended: set[str] = set()
+
+
+class IncompatibleMotoError(RuntimeError):
+    """moto's batch service is not laid out the way this package expects."""
+
+
+def _extend(name: str, module: ModuleType, *, loading: bool) -> None:
+    """Extend moto's module ``name`` once. ``loading``: moto is building it right now (a
+    server may hold its app lock), so running servers are left alone."""
+    with _lock:
+        if name in _extended:
+            return
+        from . import _moto
+
+        if name == BATCH_URLS:
+            _moto.install_batch(module, refresh_servers=not loading)
+        else:
+            _moto.install_moto_api(module, refresh_servers=not loading)
+        _extended.add(name)
+
+
+class _Finder:
+    """A meta path finder that finds nothing itself: it only wraps the loading of the
+    watched modules so that they are extended right after moto executes them."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if fullname not in WATCHED or fullname in _extended:
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec: ModuleSpec | None = finder.find_spec(fullname, path, target)
+            if spec is not None:
+                loader: Any = spec.loader
+                if loader is not None and hasattr(loader, "exec_module"):
+                    loader.exec_module = _then_extend(fullname, loader.exec_module)
+                return spec
+        return None
+
+
+def _then_extend(name: str, exec_module: Any) -> Any:
+    def exec_then_extend(module: ModuleType) -> None:
+        exec_module(module)
+        _extend(name, module, loading=True)
+
+    return exec_then_extend
+
+
+_finder = _Finder()
+
+
+def install() -> None:
+    """Watch moto's modules (once); extend the ones moto has loaded already."""
+    with _lock:
+        if not any(finder is _finder for finder in sys.meta_path):
+            sys.meta_path.insert(0, _finder)
+        for name in WATCHED:
+            module = sys.modules.get(name)
+            if module is not None and getattr(module, "url_paths", None) is not None:
+                _extend(name, module, loading=False)
+
+
+def activate() -> None:
+    """Bring the service-job API into being now (idempotent, cheap once done): loads moto's
+    batch service the way moto does at its first Batch request."""
+    if BATCH_URLS in _extended:
+        return
+    install()
+    # Not under ``_lock``: another thread may be importing the module right now, and its
+    # import ends by taking ``_lock`` (``_extend``).
+    _extend(BATCH_URLS, importlib.import_module(BATCH_URLS), loading=False)
