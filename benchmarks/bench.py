@@ -1,12 +1,15 @@
 """How much a service-job call costs, against botocore's floor and moto's own batch calls.
 
-Run:  python benchmarks/bench.py            (full figures, about a minute)
-      python benchmarks/bench.py --quick    (small N, a few seconds: a smoke run)
+Run:  python benchmarks/bench.py            (full figures, a few minutes)
+      python benchmarks/bench.py --quick    (small N, one process per startup side: a smoke run)
 
-Every figure is a median of paired ratios from interleaved repetitions in one process, never
-a lone absolute time. The floor of a call is the same boto3 call answered by a ``before-send``
-handler that replays the identical response body, so serialisation, signing and parsing are
-paid on both sides. Prints one ``name: value`` line per figure, then a summary line.
+Every per-call figure is a median of paired ratios from interleaved repetitions in one
+process, never a lone absolute time. The startup figures (``startup_*``, see ``startup.py``)
+are ratios of medians over fresh processes, the two sides interleaved, and the absolute
+time to a process's first ``list_service_jobs``. The floor of a call is the same boto3 call
+answered by a ``before-send`` handler that replays the identical response body, so
+serialisation, signing and parsing are paid on both sides. Prints one ``name: value`` line
+per figure, then a summary line.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ from moto.core.models import botocore_stubber
 
 import moto_batch_service as mbs
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import startup
+
 ACCOUNT, REGION = "123456789012", "us-east-1"
 PAYLOAD = json.dumps(
     {
@@ -47,6 +53,9 @@ TARGETS = {
     "page_at_large_n_vs_small_n_job_name": 1.2,
     "page_at_large_n_vs_small_n_sparse_job_name": 1.2,
     "bytes_per_held_job_tracemalloc": 1536,
+    "startup_import_package_vs_import_moto": 1.10,
+    "startup_pytest_with_plugin_vs_without": 1.10,
+    "startup_first_describe_job_queues_with_package_vs_plain_moto": 1.10,
 }
 
 
@@ -209,7 +218,11 @@ def _rss() -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small N, few repetitions")
+    parser.add_argument(
+        "--startup-runs", type=int, default=None, help="fresh processes per startup side"
+    )
     args = parser.parse_args(argv)
+    startup_runs = args.startup_runs or (1 if args.quick else 7)
     reps, inner = (3, 3) if args.quick else (15, 20)
     small_n, large_n = (200, 2_000) if args.quick else (500, 50_000)
     figures: dict[str, float] = {}
@@ -279,8 +292,10 @@ def main(argv: list[str] | None = None) -> int:
         figures["bytes_per_held_job_tracemalloc"] = traced
         figures["bytes_per_held_job_rss"] = rss
 
+    figures.update(startup.figures(startup_runs))
     print(f"n_small: {small_n}")
     print(f"n_large: {large_n}")
+    print(f"startup_runs: {startup_runs}")
     for name, value in figures.items():
         print(f"{name}: {value:.2f}")
     missed = [name for name, target in TARGETS.items() if figures[name] > target]

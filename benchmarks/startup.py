@@ -1,0 +1,91 @@
+"""What the package costs a process that starts: fresh interpreters, timed from outside.
+
+Each figure is a ratio of medians over ``runs`` fresh processes per side, the two sides
+interleaved (A, B, B, A, ...) so that a machine growing busier slows both alike.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ENV = {
+    **os.environ,
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+FIRST_DESCRIBE = """
+import boto3
+from moto import mock_aws
+with mock_aws():
+    boto3.client("batch", region_name="us-east-1").describe_job_queues()
+"""
+
+FIRST_LIST = """
+import boto3
+from moto import mock_aws
+import moto_batch_service
+with mock_aws():
+    moto_batch_service.add_service_job("training", "first", status="RUNNING")
+    boto3.client("batch", region_name="us-east-1").list_service_jobs(jobQueue="training")
+"""
+
+TRIVIAL_TEST = "def test_one():\n    assert 1 + 1 == 2\n"
+
+
+def _seconds(command: list[str], cwd: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=ENV, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def _median_ratio(a: list[str], b: list[str], runs: int, cwd: str) -> float:
+    """median(time of ``a``) / median(time of ``b``), each a fresh process, interleaved,
+    after one untimed run of each (bytecode caches written, files in the page cache)."""
+    _seconds(a, cwd)
+    _seconds(b, cwd)
+    times_a: list[float] = []
+    times_b: list[float] = []
+    for run in range(runs):
+        if run % 2:
+            times_b.append(_seconds(b, cwd))
+            times_a.append(_seconds(a, cwd))
+        else:
+            times_a.append(_seconds(a, cwd))
+            times_b.append(_seconds(b, cwd))
+    return statistics.median(times_a) / statistics.median(times_b)
+
+
+def figures(runs: int) -> dict[str, float]:
+    """The startup figures, by name (ratios, then absolute seconds)."""
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as work:
+        Path(work, "test_one.py").write_text(TRIVIAL_TEST)
+        pytest = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_one.py"]
+        return {
+            "startup_import_package_vs_import_moto": _median_ratio(
+                [python, "-c", "import moto_batch_service"],
+                [python, "-c", "import moto"],
+                runs,
+                work,
+            ),
+            "startup_pytest_with_plugin_vs_without": _median_ratio(
+                pytest, [*pytest, "-p", "no:moto_batch_service"], runs, work
+            ),
+            "startup_first_describe_job_queues_with_package_vs_plain_moto": _median_ratio(
+                [python, "-c", "import moto_batch_service\n" + FIRST_DESCRIBE],
+                [python, "-c", FIRST_DESCRIBE],
+                runs,
+                work,
+            ),
+            "startup_first_list_service_jobs_seconds": statistics.median(
+                _seconds([python, "-c", FIRST_LIST], work) for _ in range(runs + 1)
+            ),
+        }
