@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         "--startup-runs", type=int, default=None, help="fresh processes per startup side"
     )
     args = parser.parse_args(argv)
-    startup_runs = args.startup_runs or (1 if args.quick else 7)
+    startup_runs = args.startup_runs or (1 if args.quick else 11)
     reps, inner = (3, 3) if args.quick else (15, 20)
     small_n, large_n = (200, 2_000) if args.quick else (500, 50_000)
     figures: dict[str, float] = {}

@@ -8,7 +8,7 @@ import json
 import boto3
 from moto import mock_aws
 
-import moto_batch_service  # registers the service-job API with moto
+import moto_batch_service  # the service-job API, installed when moto loads its batch service
 
 PAYLOAD = {
     "TrainingJobName": "quickstart",

@@ -17,7 +17,8 @@ FIGURES = (
     "startup_import_package_vs_import_moto",
     "startup_pytest_with_plugin_vs_without",
     "startup_first_describe_job_queues_with_package_vs_plain_moto",
-    "startup_first_list_service_jobs_seconds",
+    "startup_first_list_service_jobs_cpu_seconds",
+    "startup_first_list_service_jobs_wall_seconds",
 )
 
 
