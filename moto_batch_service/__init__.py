@@ -10,7 +10,12 @@ from ._moto import IncompatibleMotoError, register
 from .backend import ServiceJobBackend, service_job_backends
 from .lifecycle import Outcome, capacity_shortage, fail, succeed, time_out
 from .models import ServiceEnvironment, ServiceJob, ServiceJobStatus, ServiceQueue
-from .seeding import add_service_job, plan_service_job_attempts, set_service_job_status
+from .seeding import (
+    add_service_job,
+    get_service_job,
+    plan_service_job_attempts,
+    set_service_job_status,
+)
 
 __version__ = "0.1.0"
 
@@ -26,6 +31,7 @@ __all__ = [
     "add_service_job",
     "capacity_shortage",
     "fail",
+    "get_service_job",
     "plan_service_job_attempts",
     "register",
     "service_job_backends",

@@ -15,7 +15,12 @@ from moto.moto_api import state_manager
 
 import moto_batch_service
 import moto_batch_service.seeding
-from moto_batch_service import add_service_job, service_job_backends, set_service_job_status
+from moto_batch_service import (
+    add_service_job,
+    get_service_job,
+    service_job_backends,
+    set_service_job_status,
+)
 from moto_batch_service.exceptions import ClientException
 from tests.conftest import ACCOUNT, REGION, client_error, submit
 
@@ -753,6 +758,40 @@ def test_set_status_does_not_find_a_job_of_another_region(batch):
     assert job.status == "SUBMITTED"
 
 
+# -- get_service_job: reading without looking ------------------------------------------------
+
+
+def test_get_service_job_reads_a_submitted_job_without_moving_it(batch, queue):
+    job_id = submit(batch, queue)["jobId"]
+
+    read = [get_service_job(job_id).status for _ in range(5)]
+
+    assert read == ["SUBMITTED"] * 5
+    looked = [describe(batch, job_id)["status"] for _ in range(3)]
+    assert looked == ["SUBMITTED", "RUNNABLE", "SCHEDULED"]
+    assert get_service_job(job_id).status == "SCHEDULED"
+
+
+def test_get_service_job_shows_what_the_last_look_showed(batch, queue):
+    job_id = submit(batch, queue)["jobId"]
+    for _ in range(3):
+        shown = describe(batch, job_id)
+
+    stored = get_service_job(job_id)
+
+    assert stored.describe() == shown
+    assert describe(batch, job_id)["status"] == "STARTING"
+
+
+def test_get_service_job_by_arn_and_in_another_region(batch):
+    job = add_service_job("training", "elsewhere", status="RUNNING", region_name="eu-west-1")
+
+    assert get_service_job(job.job_arn, region_name="eu-west-1") is job
+    with pytest.raises(ClientException) as exc:
+        get_service_job(job.job_id)
+    assert exc.value.message == f"Job {job.job_id} not found"
+
+
 # -- invalid input to the helpers ------------------------------------------------------------
 
 STATUS_CHOICES = (
@@ -847,3 +886,4 @@ def test_add_service_job_refuses_a_container_queue(batch):
 def test_helpers_are_exported_from_the_package():
     assert moto_batch_service.add_service_job is add_service_job
     assert moto_batch_service.set_service_job_status is set_service_job_status
+    assert moto_batch_service.get_service_job is get_service_job
