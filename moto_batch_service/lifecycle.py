@@ -203,6 +203,7 @@ class Lifecycle:
                         and at - job.blocked_since >= limit_ms
                     ):
                         reason = TIME_LIMIT_REASON.format(code=action["reason"])
+                        job.is_terminated = True  # AWS Batch terminates it
                         self.backend.move(job, FAILED, at, reason)
 
     # -- SageMaker's side ---------------------------------------------------------------

@@ -253,6 +253,7 @@ class QuotaDispatch:
         job.record_preemption(self.at, PREEMPTED_REASON, RECENT_PREEMPTIONS)
         retries = (job.preemption_configuration or {}).get("preemptionRetriesBeforeTermination")
         if retries is not None and job.preempted_count > retries:
+            job.is_terminated = True  # AWS Batch terminates it
             self.backend.move(job, FAILED, self.at, PREEMPTED_REASON)
         else:
             self.backend.move(job, RUNNABLE, self.at)
