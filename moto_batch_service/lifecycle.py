@@ -249,7 +249,8 @@ class Lifecycle:
                     action = rule["action"].upper()
                     break
         if action == "RETRY" and job.attempt_count < strategy["attempts"]:
-            self.backend.move(job, RUNNABLE, at, attempt_reason=reason)
+            # Waiting for its retry, the job shows why its last attempt ended.
+            self.backend.move(job, RUNNABLE, at, reason, attempt_reason=reason)
         else:
             self.backend.move(job, FAILED, at, reason)
 

@@ -156,14 +156,27 @@ def test_failed_attempt_with_attempts_left_returns_to_runnable_with_the_attempt_
 
     retried = describe(batch, job_id)
 
-    assert retried["status"] == "RUNNABLE"
+    assert (retried["status"], retried["statusReason"]) == ("RUNNABLE", OOM)
     assert retried["attempts"] == [
         attempt(training_job(running), START + 30_000, OOM, started_at=running["startedAt"])
     ]
     assert retried["latestAttempt"] == running["latestAttempt"]
     assert retried["startedAt"] == START
-    for member in ("statusReason", "stoppedAt"):
-        assert member not in retried
+    assert "stoppedAt" not in retried
+
+
+def test_retried_job_shows_why_until_it_is_dispatched_again(batch, queue):
+    job_id = submit(batch, queue, "job", retryStrategy={"attempts": 2})
+    mbs.plan_service_job_attempts(job_id, mbs.fail("AlgorithmError: out of memory"))
+    look_until(batch, job_id, "RUNNING")
+
+    # The failed attempt ends at this look: the job waits for its retry.
+    summary = batch.list_service_jobs(jobQueue=queue, jobStatus="RUNNABLE")["jobSummaryList"]
+    redispatched = describe(batch, job_id)
+
+    assert [(s["jobId"], s["statusReason"]) for s in summary] == [(job_id, OOM)]
+    assert redispatched["status"] == "SCHEDULED"
+    assert "statusReason" not in redispatched
 
 
 @pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
