@@ -1092,10 +1092,11 @@ class ServiceJobBackend(BaseBackend):
         at: int,
         reason: str | None = None,
         attempt_reason: str | None = None,
+        preempted: bool = False,
     ) -> None:
         """Change a job's status, keeping the queue index and the active set in step."""
         old = job.status
-        job.enter(status, at, reason, attempt_reason)
+        job.enter(status, at, reason, attempt_reason, preempted)
         job.queue.move_job(job, old)
         if status in TERMINAL:
             self._deactivate(job)

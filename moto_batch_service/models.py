@@ -447,17 +447,24 @@ class ServiceJob(BaseModel):
         return self.training_job_arn
 
     def enter(
-        self, status: str, at: int, reason: str | None = None, attempt_reason: str | None = None
+        self,
+        status: str,
+        at: int,
+        reason: str | None = None,
+        attempt_reason: str | None = None,
+        preempted: bool = False,
     ) -> None:
         """Move to ``status`` at time ``at``, setting what AWS sets on the way.
 
         Leaving SCHEDULED/STARTING/RUNNING for a final status, or for RUNNABLE with an
         ``attempt_reason`` (a retry), closes the attempt in ``attempts``; a capacity bounce
-        back to RUNNABLE does not. The caller re-files the job in its queue's index.
+        back to RUNNABLE does not, nor does a ``preempted`` attempt (``record_preemption``
+        keeps it). The caller re-files the job in its queue's index.
         """
         if status == ServiceJobStatus.SUCCEEDED.value and reason is None:
             reason = COMPLETED_REASON
-        if self.status in DISPATCHED and (status in TERMINAL or attempt_reason is not None):
+        closes = status in TERMINAL or attempt_reason is not None
+        if self.status in DISPATCHED and closes and not preempted:
             self.attempts.append(
                 self._attempt_detail(at, attempt_reason if attempt_reason is not None else reason)
             )

@@ -254,7 +254,7 @@ class QuotaDispatch:
         retries = (job.preemption_configuration or {}).get("preemptionRetriesBeforeTermination")
         if retries is not None and job.preempted_count > retries:
             job.is_terminated = True  # AWS Batch terminates it
-            self.backend.move(job, FAILED, self.at, PREEMPTED_REASON)
+            self.backend.move(job, FAILED, self.at, PREEMPTED_REASON, preempted=True)
         else:
             self.backend.move(job, RUNNABLE, self.at)
 

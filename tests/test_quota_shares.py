@@ -1696,6 +1696,34 @@ def test_job_with_no_preemption_retries_fails_when_preempted(batch, clock):
     }
 
 
+def test_job_failed_by_preemption_has_that_attempt_once_as_a_preempted_attempt(batch, clock):
+    quota_queue(batch, capacity=limits((2, ML)))
+    create_share(batch, "qq", "lender", 1, "LEND")
+    create_share(batch, "qq", "borrower", 1, "LEND_AND_BORROW")
+    retries = {"preemptionRetriesBeforeTermination": 1}
+    borrowing = submit(batch, "qq", "b1", "borrower", 2, preemptionConfiguration=retries)
+    look(batch, "qq", "b1", times=3)  # SCHEDULED, borrowing 1
+    reclaim(batch, clock, "a1")  # first preemption: b1 is requeued
+    look(batch, "qq", "a1", times=3)  # a1 finishes
+    look(batch, "qq", "b1", times=2)  # b1 is dispatched again, borrowing 1
+    second = current_training_job(borrowing)
+    clock.advance(10)
+
+    reclaim(batch, clock, "a2")  # second preemption: retries exhausted
+
+    described = describe(batch, borrowing)
+    assert (described["status"], described["isTerminated"]) == ("FAILED", True)
+    assert described["attempts"] == []
+    summary = described["preemptionSummary"]
+    assert summary["preemptedAttemptCount"] == 2
+    assert summary["recentPreemptedAttempts"][0] == {
+        "serviceResourceId": {"name": "TrainingJobArn", "value": second},
+        "stoppedAt": START + 30_000,
+        "statusReason": PREEMPTED,
+    }
+    assert described["stoppedAt"] == START + 30_000
+
+
 def test_job_with_preemption_retries_left_is_requeued(batch, clock):
     quota_queue(batch, capacity=limits((2, ML)))
     create_share(batch, "qq", "lender", 1, "LEND")
