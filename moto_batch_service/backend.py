@@ -1215,6 +1215,8 @@ class ServiceJobBackend(BaseBackend):
         if status not in STATUSES:
             raise not_one_of("status", status, STATUSES)
         old = job.status
+        if status in DISPATCHED and old not in DISPATCHED:
+            job.environment = None  # placed afresh, as a dispatch places it (see ServiceQueue)
         if status in (
             ServiceJobStatus.STARTING.value,
             ServiceJobStatus.RUNNING.value,

@@ -103,15 +103,11 @@ class Usage:
     """Capacity held by dispatched jobs, per service environment and unit."""
 
     def __init__(self, queues: Iterable[ServiceQueue]):
-        """What the queues' dispatched jobs hold; a job placed on no environment (seeded)
-        counts on its queue's first one."""
+        """What the queues' dispatched jobs hold."""
         self._by_env: dict[str, dict[str, float]] = {}
         for queue in queues:
             for env_name, held in queue.placed.items():
                 self._count(env_name, held)
-            first = _first_environment(queue)
-            if first is not None:
-                self._count(first.name, queue.unplaced)
 
     def _count(self, env_name: str, held: dict[str, float]) -> None:
         used = self._by_env.setdefault(env_name, {})
@@ -149,10 +145,6 @@ def fits_nowhere(queue: ServiceQueue, job: ServiceJob) -> bool:
         for _, env in queue.environment_order
         if env.status == "VALID"
     )
-
-
-def _first_environment(queue: ServiceQueue) -> ServiceEnvironment | None:
-    return queue.environment_order[0][1] if queue.environment_order else None
 
 
 def _usable(env: ServiceEnvironment) -> bool:

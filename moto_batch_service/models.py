@@ -160,10 +160,8 @@ class ServiceQueue(BaseModel):
         # Unfinished jobs whose ``blocked_since`` is set (all a time-limit action can end).
         self.blocked: dict[JobKey, ServiceJob] = {}
         # Capacity held by the dispatched jobs, kept as they come and go: by service
-        # environment for jobs placed on one, per unit; unplaced (seeded) jobs per unit;
-        # and every unit together per share identifier ("" for none).
+        # environment, per unit; and every unit together per share identifier ("" for none).
         self.placed: dict[str, dict[str, float]] = {}
-        self.unplaced: dict[str, float] = {}
         self.share_held: dict[str, float] = {}
 
     def describe(self) -> dict[str, Any]:
@@ -216,12 +214,16 @@ class ServiceQueue(BaseModel):
             self.blocked[job.key] = job
 
     def _hold(self, job: ServiceJob, sign: int) -> None:
-        """Count a job's capacity in (``sign`` 1) or out of (-1) the capacity held."""
+        """Count a job's capacity in (``sign`` 1) or out of (-1) the capacity held.
+
+        A job filed as dispatched with no environment (a test put it there) is placed on
+        the queue's first one, and from then on holds capacity as a dispatched job does.
+        """
+        if job.environment is None:
+            job.environment = self.environment_order[0][1]
         if not job.capacity:
             return
-        used = self.unplaced
-        if job.environment is not None:
-            used = self.placed.setdefault(job.environment.name, {})
+        used = self.placed.setdefault(job.environment.name, {})
         share = job.share_identifier or ""
         for unit, quantity in job.capacity:
             used[unit] = used.get(unit, 0.0) + sign * quantity

@@ -1745,6 +1745,44 @@ def test_job_with_preemption_retries_left_is_requeued(batch, clock):
     assert described["preemptionSummary"]["preemptedAttemptCount"] == 1
 
 
+def borrowing_queue(batch: Any) -> None:
+    """Queue "qq" on 2 ml.m5.xlarge: "lender" (LEND 1) and "borrower" (LEND_AND_BORROW 1)."""
+    quota_queue(batch, capacity=limits((2, ML)))
+    create_share(batch, "qq", "lender", 1, "LEND")
+    create_share(batch, "qq", "borrower", 1, "LEND_AND_BORROW")
+
+
+@pytest.mark.parametrize("state", ["SCHEDULED", "STARTING", "RUNNING"])
+def test_job_a_test_moved_to_a_dispatched_status_is_preempted_as_a_dispatched_one(
+    batch, clock, state
+):
+    borrowing_queue(batch)
+    borrowing = submit(batch, "qq", "b1", "borrower", 2)
+    look(batch, "qq", "b1", times=2)  # RUNNABLE
+    mbs.set_service_job_status(borrowing, state)  # borrowing the lender's instance
+
+    reclaim(batch, clock)
+
+    assert statuses() == {"b1": "RUNNABLE", "a1": "SCHEDULED"}
+    assert describe(batch, borrowing)["preemptionSummary"]["preemptedAttemptCount"] == 1
+
+
+def test_seeded_running_job_is_preempted_as_a_dispatched_one(batch, clock):
+    borrowing_queue(batch)
+    seeded = mbs.add_service_job(
+        "qq",
+        "b1",
+        status="RUNNING",
+        quota_share_name="borrower",
+        service_request_payload=payload(2),
+    )
+
+    reclaim(batch, clock)
+
+    assert statuses() == {"b1": "RUNNABLE", "a1": "SCHEDULED"}
+    assert describe(batch, seeded.job_id)["preemptionSummary"]["preemptedAttemptCount"] == 1
+
+
 def test_job_within_its_share_preempts_nothing_while_the_environment_has_room(batch, clock):
     quota_queue(batch, capacity=limits((8, ML)))
     create_share(batch, "qq", "lender", 2, "LEND")

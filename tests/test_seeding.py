@@ -22,7 +22,7 @@ from moto_batch_service import (
     set_service_job_status,
 )
 from moto_batch_service.exceptions import ClientException
-from tests.conftest import ACCOUNT, REGION, client_error, submit
+from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error, submit
 
 MODEL = "batch::service_job"
 COMPLETED = "Received status from SageMaker: Training job completed"
@@ -756,6 +756,29 @@ def test_set_status_does_not_find_a_job_of_another_region(batch):
 
     assert exc.value.message == f"Job {job.job_id} not found"
     assert job.status == "SUBMITTED"
+
+
+@pytest.mark.parametrize("seeded_status", ["SCHEDULED", "STARTING", "RUNNING"])
+def test_seeded_dispatched_job_holds_capacity_until_a_test_finishes_it(batch, seeded_status):
+    batch.create_service_environment(
+        serviceEnvironmentName="one",
+        serviceEnvironmentType="SAGEMAKER_TRAINING",
+        capacityLimits=[{"maxCapacity": 1, "capacityUnit": "NUM_INSTANCES"}],
+    )
+    batch.create_job_queue(
+        jobQueueName="one",
+        priority=1,
+        jobQueueType="SAGEMAKER_TRAINING",
+        serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": "one"}],
+    )
+    seeded = add_service_job("one", "seeded", status=seeded_status, service_request_payload=PAYLOAD)
+    waiting = submit(batch, "one", "waiting")["jobId"]
+
+    assert [describe(batch, waiting)["status"] for _ in range(4)] == ["SUBMITTED"] + [
+        "RUNNABLE"
+    ] * 3
+    set_service_job_status(seeded.job_id, "SUCCEEDED")
+    assert describe(batch, waiting)["status"] == "SCHEDULED"
 
 
 # -- get_service_job: reading without looking ------------------------------------------------
