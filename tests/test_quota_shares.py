@@ -1445,6 +1445,35 @@ def test_blocked_head_blocks_the_rest_of_its_share(batch, qq):
     assert statuses() == {"one": "SCHEDULED", "two": "RUNNABLE", "also-one": "RUNNABLE"}
 
 
+def test_runnable_job_not_looked_at_yet_keeps_its_place_in_its_share(batch, qq):
+    create_share(batch, "qq", "a", 1, "RESERVE")
+    first = submit(batch, "qq", "first", "a")
+    second = submit(batch, "qq", "second", "a")
+    describe(batch, first)  # one look: "first" becomes RUNNABLE at the next request
+
+    for _ in range(4):
+        look(batch, "qq", "second")
+
+    assert statuses() == {"first": "RUNNABLE", "second": "RUNNABLE"}
+    assert [describe(batch, first)["status"] for _ in range(2)] == ["RUNNABLE", "SCHEDULED"]
+    assert describe(batch, second)["status"] == "RUNNABLE"
+
+
+def test_runnable_head_not_looked_at_yet_keeps_its_room_from_another_share(batch):
+    quota_queue(batch, capacity=limits((1, ML)))  # oversubscribed: the shares hold 2
+    create_share(batch, "qq", "x", 1, "RESERVE")
+    create_share(batch, "qq", "y", 1, "RESERVE")
+    older = submit(batch, "qq", "older", "x")
+    submit(batch, "qq", "newer", "y")
+    describe(batch, older)  # one look: "older" becomes RUNNABLE at the next request
+
+    for _ in range(4):
+        look(batch, "qq", "newer")
+
+    assert statuses() == {"older": "RUNNABLE", "newer": "RUNNABLE"}
+    assert [describe(batch, older)["status"] for _ in range(2)] == ["RUNNABLE", "SCHEDULED"]
+
+
 # -- jobs their share can never run --------------------------------------------------------
 
 
