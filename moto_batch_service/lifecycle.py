@@ -147,6 +147,20 @@ def fits_nowhere(queue: ServiceQueue, job: ServiceJob) -> bool:
     )
 
 
+def _time_limit_reached(queue: ServiceQueue, job: ServiceJob, at: int) -> str | None:
+    """The reason code of the queue's first time-limit action a RUNNABLE job has carried the
+    reason of for the action's ``maxTimeSeconds``; None if there is none."""
+    if job.status != RUNNABLE or job.blocked_since is None:
+        return None
+    for action in queue.time_limit_actions:
+        code: str = action["reason"]
+        if (job.status_reason or "").startswith(code) and (
+            at - job.blocked_since >= action["maxTimeSeconds"] * 1000
+        ):
+            return code
+    return None
+
+
 def _usable(env: ServiceEnvironment) -> bool:
     return env.state == "ENABLED" and env.status == "VALID"
 
@@ -184,19 +198,40 @@ class Lifecycle:
         for job in self.backend.timed_out(at):
             self._end_attempt(job, TIMEOUT_REASON, at, retry=False)
         for queue in list(self.backend.queues.values()):
-            for action in queue.time_limit_actions:
-                limit_ms = action["maxTimeSeconds"] * 1000
-                for key in sorted(queue.blocked):
-                    job = queue.blocked[key]
-                    if (
-                        job.status == RUNNABLE
-                        and job.blocked_since is not None
-                        and (job.status_reason or "").startswith(action["reason"])
-                        and at - job.blocked_since >= limit_ms
-                    ):
-                        reason = TIME_LIMIT_REASON.format(code=action["reason"])
-                        job.is_terminated = True  # AWS Batch terminates it
-                        self.backend.move(job, FAILED, at, reason)
+            if queue.time_limit_actions and any(
+                _time_limit_reached(queue, job, at) for job in queue.blocked.values()
+            ):
+                self._apply_time_limits(queue, at)
+
+    def _apply_time_limits(self, queue: ServiceQueue, at: int) -> None:
+        """Terminate the job at the head of the queue (of each quota share, in a quota-managed
+        queue) once it has carried an action's reason for the action's ``maxTimeSeconds``;
+        the job that then heads the queue is checked in turn. Jobs behind are left alone."""
+        while True:
+            expired = [
+                (job, code)
+                for job in self._heads(queue)
+                if (code := _time_limit_reached(queue, job, at)) is not None
+            ]
+            if not expired:
+                return
+            for job, code in expired:
+                job.is_terminated = True  # AWS Batch terminates it
+                self.backend.move(job, FAILED, at, TIME_LIMIT_REASON.format(code=code))
+
+    def _heads(self, queue: ServiceQueue) -> list[ServiceJob]:
+        """The RUNNABLE job(s) the scheduler considers first: one per quota share in a
+        quota-managed queue (highest priority, then oldest), else the first in order."""
+        if self.backend.policy_kind(queue) == "QUOTA":
+            heads: dict[str, ServiceJob] = {}
+            for key in queue.waiting():
+                job = queue.jobs[key]
+                best = heads.get(job.quota_share_name or "")
+                if best is None or (job.scheduling_priority or 0) > (best.scheduling_priority or 0):
+                    heads[job.quota_share_name or ""] = job
+            return list(heads.values())
+        head = next(iter(self.dispatch_order(queue, waiting_only=True)), None)
+        return [] if head is None else [head]
 
     # -- SageMaker's side ---------------------------------------------------------------
     def _step(self, job: ServiceJob, at: int) -> None:

@@ -1030,6 +1030,27 @@ def test_capacity_time_limit_counts_the_time_spent_scheduled(batch, clock):
     assert failed["attempts"] == []
 
 
+def test_time_limit_leaves_a_job_with_the_reason_alone_while_another_is_at_the_head(batch, clock):
+    capacity = "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY"
+    env = environment(batch, "limited-env", 2)
+    q = job_queue(batch, "limited", env, jobStateTimeLimitActions=time_limit(capacity))
+    mbs.add_service_job(q, "running", status="RUNNING", service_request_payload=payload(1))
+    head = submit(batch, q, "head", 2)  # older, but not looked at yet
+    behind = submit(batch, q, "behind", 1)
+    mbs.plan_service_job_attempts(behind, mbs.capacity_shortage())
+    assert [status(batch, behind) for _ in range(3)] == ["SUBMITTED", "RUNNABLE", "SCHEDULED"]
+    # "behind" bounces back to RUNNABLE at the first of these looks; then "head" heads the
+    # queue, waiting for the running job's instance.
+    assert [status(batch, head) for _ in range(3)] == ["SUBMITTED", "RUNNABLE", "RUNNABLE"]
+    clock.advance(600)
+
+    shown = {job_id: describe(batch, job_id) for job_id in (head, behind)}
+
+    assert (shown[behind]["status"], shown[behind]["statusReason"]) == ("RUNNABLE", CAPACITY)
+    assert shown[head]["status"] == "RUNNABLE"
+    assert "statusReason" not in shown[head]
+
+
 # -- TerminateServiceJob while dispatched --------------------------------------------------
 
 

@@ -2210,6 +2210,26 @@ def test_quota_limit_time_limit_fails_a_job_its_share_can_never_run(batch, clock
     )
 
 
+def test_quota_limit_time_limit_leaves_a_job_alone_while_another_heads_its_share(batch, clock):
+    time_limited_quota_queue(batch, "MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED")
+    create_share(batch, "qq", "a", 1, "RESERVE")
+    mbs.add_service_job(  # it holds the share's one instance
+        "qq", "running", status="RUNNING", quota_share_name="a", service_request_payload=payload()
+    )
+    huge = submit(batch, "qq", "huge", "a", 2)
+    look(batch, "qq", "huge", times=3)  # the share can never run it: the reason is set
+    submit(batch, "qq", "urgent", "a", schedulingPriority=9)
+    look(batch, "qq", "urgent", times=3)  # heads the share, waiting for the running job
+    clock.advance(600)
+
+    look(batch, "qq", "nothing")
+
+    assert statuses() == {"running": "RUNNING", "huge": "RUNNABLE", "urgent": "RUNNABLE"}
+    assert describe(batch, huge)["statusReason"].startswith(
+        "MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED - "
+    )
+
+
 def test_capacity_time_limit_in_a_quota_managed_queue_counts_the_time_spent_scheduled(batch, clock):
     time_limited_quota_queue(batch, "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY")
     create_share(batch, "qq", "a", 1, "RESERVE")
