@@ -4,7 +4,8 @@ Each request that looks at jobs first *settles* the store:
 
 1. terminations accepted earlier finish (the job becomes FAILED);
 2. attempts past ``timeoutConfig.attemptDurationSeconds`` fail (no retry);
-3. RUNNABLE jobs blocked longer than a queue's ``jobStateTimeLimitActions`` allow are FAILED;
+3. the RUNNABLE job at the head of a queue (of each quota share, in a quota-managed queue),
+   blocked longer than a queue's ``jobStateTimeLimitActions`` allow, is terminated (FAILED);
 4. every job the state manager says is due takes one step (all the steps it can under
    ``immediate``): SUBMITTED → RUNNABLE, SCHEDULED → STARTING (or back to RUNNABLE on a
    capacity shortage), STARTING → RUNNING, RUNNING → the planned outcome;

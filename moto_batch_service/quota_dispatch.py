@@ -102,7 +102,7 @@ class QuotaDispatch:
                 return dispatched
             share = self.shares.get(job.quota_share_name or "")
             if job not in wanted:
-                if share is None or not self._hold(job, share):
+                if share is None or not self._keep_room(job, share):
                     blocked.add(job.quota_share_name or "")
                 continue
             if share is None or not self._place(job, share):
@@ -145,7 +145,7 @@ class QuotaDispatch:
             self._explain(job, QUOTA_LIMIT_REASON)
         return False
 
-    def _hold(self, job: ServiceJob, share: QuotaShare) -> bool:
+    def _keep_room(self, job: ServiceJob, share: QuotaShare) -> bool:
         """Keep the room a job not due yet would take now without preempting, if there is."""
         demand = demand_of(job)
         used = self._used()
