@@ -4,7 +4,7 @@ false when the job failed (spec §5 DescribeServiceJob, §7.2)."""
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -192,7 +192,6 @@ def attempt_timeout(batch: Any, clock: Clock) -> tuple[str, str | None]:
     return job_id, "q"
 
 
-Scenario = Callable[[Any, Clock], tuple[str, "str | None"]]
 QUOTA = pytest.mark.requires_operation("CreateQuotaShare")
 ENDINGS = [
     pytest.param(terminated_before_dispatch, True, "not needed", id="terminate-before-dispatch"),
