@@ -17,7 +17,12 @@ if TYPE_CHECKING:
     from .backend import ServiceJobBackend, service_job_backends
     from .lifecycle import Outcome, capacity_shortage, fail, succeed, time_out
     from .models import ServiceEnvironment, ServiceJob, ServiceJobStatus, ServiceQueue
-    from .seeding import add_service_job, plan_service_job_attempts, set_service_job_status
+    from .seeding import (
+        add_service_job,
+        get_service_job,
+        plan_service_job_attempts,
+        set_service_job_status,
+    )
 
 __version__ = "0.1.0"
 
@@ -35,6 +40,7 @@ _LAZY = {
     "ServiceJobStatus": "models",
     "ServiceQueue": "models",
     "add_service_job": "seeding",
+    "get_service_job": "seeding",
     "plan_service_job_attempts": "seeding",
     "set_service_job_status": "seeding",
 }
@@ -51,6 +57,7 @@ __all__ = [
     "add_service_job",
     "capacity_shortage",
     "fail",
+    "get_service_job",
     "plan_service_job_attempts",
     "register",
     "service_job_backends",

@@ -14,7 +14,7 @@ import gc
 import logging
 import re
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 import botocore
@@ -57,6 +57,7 @@ except ImportError:  # moto < 5.0.8: no partitions yet (backends have no ``parti
 __all__ = [
     "IncompatibleMotoError",
     "ManagedState",
+    "ServiceJobProgress",
     "check_botocore",
     "mock_random",
     "partition_of",
@@ -76,6 +77,27 @@ def state_now() -> datetime:
     """Now, by the clock moto's ManagedState reads (a test may have replaced it)."""
     now: datetime = vars(managed_state_model)["datetime"].now()
     return now
+
+
+class ServiceJobProgress(ManagedState):
+    """moto's ManagedState, except that "time" progression steps once ``seconds`` *have*
+    passed: moto's steps only after more than ``seconds`` (a clock ticked by exactly
+    ``seconds`` would move it every other tick)."""
+
+    @property
+    def status(self) -> str | None:
+        config = state_manager.get_transition(self.model_name)
+        if config["progression"] != "time":
+            return super().status
+        now = state_now()
+        if now >= self._time_progressed + timedelta(seconds=config["seconds"]):
+            self._status = self._get_next_status(previous=self._status)
+            self._time_progressed = now
+        return self._status
+
+    @status.setter
+    def status(self, value: str) -> None:
+        self._status = value
 
 
 MIN_BOTOCORE = "1.39.16"

@@ -25,7 +25,7 @@ from moto.moto_api import state_manager
 
 from . import quota
 from . import validation as check
-from ._moto import ManagedState, partition_of, progressed_at, state_now
+from ._moto import ServiceJobProgress, partition_of, progressed_at, state_now
 from .exceptions import ClientException, invalid_value, missing, not_one_of
 from .lifecycle import Lifecycle
 from .models import (
@@ -611,8 +611,8 @@ class ServiceJobBackend(BaseBackend):
                 f"quotaShareName cannot be used: job queue {queue.name} has no quota-share policy"
             )
 
-    def _new_progress(self, status: str) -> ManagedState:
-        progress = ManagedState(SERVICE_JOB_MODEL, ServiceJobStatus.status_transitions())
+    def _new_progress(self, status: str) -> ServiceJobProgress:
+        progress = ServiceJobProgress(SERVICE_JOB_MODEL, ServiceJobStatus.status_transitions())
         progress.status = status
         return progress
 
@@ -1092,10 +1092,11 @@ class ServiceJobBackend(BaseBackend):
         at: int,
         reason: str | None = None,
         attempt_reason: str | None = None,
+        preempted: bool = False,
     ) -> None:
         """Change a job's status, keeping the queue index and the active set in step."""
         old = job.status
-        job.enter(status, at, reason, attempt_reason)
+        job.enter(status, at, reason, attempt_reason, preempted)
         job.queue.move_job(job, old)
         if status in TERMINAL:
             self._deactivate(job)
@@ -1150,13 +1151,13 @@ class ServiceJobBackend(BaseBackend):
     def _due_by_time(self, seconds: float) -> list[ServiceJob]:
         """Active jobs whose progress may be due to move under "time" progression.
 
-        moto's ManagedState moves once ``seconds`` have passed since it last moved. Each
+        A job's progress moves once ``seconds`` have passed since it last moved. Each
         active job has a heap entry no later than its last move, so every job that is due
         (or moved unseen) is popped, and the jobs that are not due are not looked at.
         """
         horizon = state_now() - timedelta(seconds=seconds)
         due: dict[str, ServiceJob] = {}
-        while self._progressed and self._progressed[0][0] < horizon:
+        while self._progressed and self._progressed[0][0] <= horizon:
             job_id = heapq.heappop(self._progressed)[2]
             job = self._active.get(job_id)
             if job is not None and job.progress is not None:
@@ -1214,6 +1215,8 @@ class ServiceJobBackend(BaseBackend):
         if status not in STATUSES:
             raise not_one_of("status", status, STATUSES)
         old = job.status
+        if status in DISPATCHED and old not in DISPATCHED:
+            job.environment = None  # placed afresh, as a dispatch places it (see ServiceQueue)
         if status in (
             ServiceJobStatus.STARTING.value,
             ServiceJobStatus.RUNNING.value,

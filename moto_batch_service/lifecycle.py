@@ -4,7 +4,8 @@ Each request that looks at jobs first *settles* the store:
 
 1. terminations accepted earlier finish (the job becomes FAILED);
 2. attempts past ``timeoutConfig.attemptDurationSeconds`` fail (no retry);
-3. RUNNABLE jobs blocked longer than a queue's ``jobStateTimeLimitActions`` allow are FAILED;
+3. the RUNNABLE job at the head of a queue (of each quota share, in a quota-managed queue),
+   blocked longer than a queue's ``jobStateTimeLimitActions`` allow, is terminated (FAILED);
 4. every job the state manager says is due takes one step (all the steps it can under
    ``immediate``): SUBMITTED → RUNNABLE, SCHEDULED → STARTING (or back to RUNNABLE on a
    capacity shortage), STARTING → RUNNING, RUNNING → the planned outcome;
@@ -103,15 +104,11 @@ class Usage:
     """Capacity held by dispatched jobs, per service environment and unit."""
 
     def __init__(self, queues: Iterable[ServiceQueue]):
-        """What the queues' dispatched jobs hold; a job placed on no environment (seeded)
-        counts on its queue's first one."""
+        """What the queues' dispatched jobs hold."""
         self._by_env: dict[str, dict[str, float]] = {}
         for queue in queues:
             for env_name, held in queue.placed.items():
                 self._count(env_name, held)
-            first = _first_environment(queue)
-            if first is not None:
-                self._count(first.name, queue.unplaced)
 
     def _count(self, env_name: str, held: dict[str, float]) -> None:
         used = self._by_env.setdefault(env_name, {})
@@ -151,8 +148,18 @@ def fits_nowhere(queue: ServiceQueue, job: ServiceJob) -> bool:
     )
 
 
-def _first_environment(queue: ServiceQueue) -> ServiceEnvironment | None:
-    return queue.environment_order[0][1] if queue.environment_order else None
+def _time_limit_reached(queue: ServiceQueue, job: ServiceJob, at: int) -> str | None:
+    """The reason code of the queue's first time-limit action a RUNNABLE job has carried the
+    reason of for the action's ``maxTimeSeconds``; None if there is none."""
+    if job.status != RUNNABLE or job.blocked_since is None:
+        return None
+    for action in queue.time_limit_actions:
+        code: str = action["reason"]
+        if (job.status_reason or "").startswith(code) and (
+            at - job.blocked_since >= action["maxTimeSeconds"] * 1000
+        ):
+            return code
+    return None
 
 
 def _usable(env: ServiceEnvironment) -> bool:
@@ -192,18 +199,40 @@ class Lifecycle:
         for job in self.backend.timed_out(at):
             self._end_attempt(job, TIMEOUT_REASON, at, retry=False)
         for queue in list(self.backend.queues.values()):
-            for action in queue.time_limit_actions:
-                limit_ms = action["maxTimeSeconds"] * 1000
-                for key in sorted(queue.blocked):
-                    job = queue.blocked[key]
-                    if (
-                        job.status == RUNNABLE
-                        and job.blocked_since is not None
-                        and (job.status_reason or "").startswith(action["reason"])
-                        and at - job.blocked_since >= limit_ms
-                    ):
-                        reason = TIME_LIMIT_REASON.format(code=action["reason"])
-                        self.backend.move(job, FAILED, at, reason)
+            if queue.time_limit_actions and any(
+                _time_limit_reached(queue, job, at) for job in queue.blocked.values()
+            ):
+                self._apply_time_limits(queue, at)
+
+    def _apply_time_limits(self, queue: ServiceQueue, at: int) -> None:
+        """Terminate the job at the head of the queue (of each quota share, in a quota-managed
+        queue) once it has carried an action's reason for the action's ``maxTimeSeconds``;
+        the job that then heads the queue is checked in turn. Jobs behind are left alone."""
+        while True:
+            expired = [
+                (job, code)
+                for job in self._heads(queue)
+                if (code := _time_limit_reached(queue, job, at)) is not None
+            ]
+            if not expired:
+                return
+            for job, code in expired:
+                job.is_terminated = True  # AWS Batch terminates it
+                self.backend.move(job, FAILED, at, TIME_LIMIT_REASON.format(code=code))
+
+    def _heads(self, queue: ServiceQueue) -> list[ServiceJob]:
+        """The RUNNABLE job(s) the scheduler considers first: one per quota share in a
+        quota-managed queue (highest priority, then oldest), else the first in order."""
+        if self.backend.policy_kind(queue) == "QUOTA":
+            heads: dict[str, ServiceJob] = {}
+            for key in queue.waiting():
+                job = queue.jobs[key]
+                best = heads.get(job.quota_share_name or "")
+                if best is None or (job.scheduling_priority or 0) > (best.scheduling_priority or 0):
+                    heads[job.quota_share_name or ""] = job
+            return list(heads.values())
+        head = next(iter(self.dispatch_order(queue, waiting_only=True)), None)
+        return [] if head is None else [head]
 
     # -- SageMaker's side ---------------------------------------------------------------
     def _step(self, job: ServiceJob, at: int) -> None:
@@ -248,7 +277,8 @@ class Lifecycle:
                     action = rule["action"].upper()
                     break
         if action == "RETRY" and job.attempt_count < strategy["attempts"]:
-            self.backend.move(job, RUNNABLE, at, attempt_reason=reason)
+            # Waiting for its retry, the job shows why its last attempt ended.
+            self.backend.move(job, RUNNABLE, at, reason, attempt_reason=reason)
         else:
             self.backend.move(job, FAILED, at, reason)
 

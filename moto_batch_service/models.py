@@ -160,10 +160,8 @@ class ServiceQueue(BaseModel):
         # Unfinished jobs whose ``blocked_since`` is set (all a time-limit action can end).
         self.blocked: dict[JobKey, ServiceJob] = {}
         # Capacity held by the dispatched jobs, kept as they come and go: by service
-        # environment for jobs placed on one, per unit; unplaced (seeded) jobs per unit;
-        # and every unit together per share identifier ("" for none).
+        # environment, per unit; and every unit together per share identifier ("" for none).
         self.placed: dict[str, dict[str, float]] = {}
-        self.unplaced: dict[str, float] = {}
         self.share_held: dict[str, float] = {}
 
     def describe(self) -> dict[str, Any]:
@@ -216,12 +214,16 @@ class ServiceQueue(BaseModel):
             self.blocked[job.key] = job
 
     def _hold(self, job: ServiceJob, sign: int) -> None:
-        """Count a job's capacity in (``sign`` 1) or out of (-1) the capacity held."""
+        """Count a job's capacity in (``sign`` 1) or out of (-1) the capacity held.
+
+        A job filed as dispatched with no environment (a test put it there) is placed on
+        the queue's first one, and from then on holds capacity as a dispatched job does.
+        """
+        if job.environment is None:
+            job.environment = self.environment_order[0][1]
         if not job.capacity:
             return
-        used = self.unplaced
-        if job.environment is not None:
-            used = self.placed.setdefault(job.environment.name, {})
+        used = self.placed.setdefault(job.environment.name, {})
         share = job.share_identifier or ""
         for unit, quantity in job.capacity:
             used[unit] = used.get(unit, 0.0) + sign * quantity
@@ -447,17 +449,24 @@ class ServiceJob(BaseModel):
         return self.training_job_arn
 
     def enter(
-        self, status: str, at: int, reason: str | None = None, attempt_reason: str | None = None
+        self,
+        status: str,
+        at: int,
+        reason: str | None = None,
+        attempt_reason: str | None = None,
+        preempted: bool = False,
     ) -> None:
         """Move to ``status`` at time ``at``, setting what AWS sets on the way.
 
         Leaving SCHEDULED/STARTING/RUNNING for a final status, or for RUNNABLE with an
         ``attempt_reason`` (a retry), closes the attempt in ``attempts``; a capacity bounce
-        back to RUNNABLE does not. The caller re-files the job in its queue's index.
+        back to RUNNABLE does not, nor does a ``preempted`` attempt (``record_preemption``
+        keeps it). The caller re-files the job in its queue's index.
         """
         if status == ServiceJobStatus.SUCCEEDED.value and reason is None:
             reason = COMPLETED_REASON
-        if self.status in DISPATCHED and (status in TERMINAL or attempt_reason is not None):
+        closes = status in TERMINAL or attempt_reason is not None
+        if self.status in DISPATCHED and closes and not preempted:
             self.attempts.append(
                 self._attempt_detail(at, attempt_reason if attempt_reason is not None else reason)
             )

@@ -53,15 +53,17 @@ class QuotaDispatch:
         self.usage = usage
         self.at = at
         self.shares = {share.name: share for share in backend.queue_shares(queue)}
+        # RUNNABLE jobs not due yet that keep their place: the room they would take is kept.
+        self.held: list[ServiceJob] = []
 
     # -- bookkeeping ----------------------------------------------------------------------
     def _running(self) -> list[ServiceJob]:
         return [self.queue.jobs[k] for s in DISPATCHED for k in self.queue.keys(s)]
 
     def _used(self, without: Iterable[ServiceJob] = ()) -> dict[str, dict[str, float]]:
-        """Capacity each share's dispatched jobs use, leaving out the jobs ``without``."""
+        """Capacity each share's dispatched (and held) jobs use, leaving out ``without``."""
         used: dict[str, dict[str, float]] = {name: {} for name in self.shares}
-        for job in self._running():
+        for job in [*self._running(), *self.held]:
             if job in without:
                 continue
             share = used.setdefault(job.quota_share_name or "", {})
@@ -87,24 +89,34 @@ class QuotaDispatch:
 
     # -- the pass -------------------------------------------------------------------------
     def run(self, wanted: set[ServiceJob]) -> bool:
+        """Dispatch the wanted jobs that may go now; True if any went.
+
+        A RUNNABLE job that is not due yet keeps its place, as in a FIFO queue: it holds
+        the room it would take without preempting, or, if there is none, blocks its share.
+        """
         dispatched = False
         blocked: set[str] = set()
         while True:
-            job = self._next(wanted, blocked)
+            job = self._next(blocked)
             if job is None:
                 return dispatched
             share = self.shares.get(job.quota_share_name or "")
+            if job not in wanted:
+                if share is None or not self._keep_room(job, share):
+                    blocked.add(job.quota_share_name or "")
+                continue
             if share is None or not self._place(job, share):
                 blocked.add(job.quota_share_name or "")
                 continue
             dispatched = True
 
-    def _next(self, wanted: set[ServiceJob], blocked: set[str]) -> ServiceJob | None:
+    def _next(self, blocked: set[str]) -> ServiceJob | None:
         heads: dict[str, ServiceJob] = {}
-        for key in self.queue.waiting():  # wanted jobs are never seeded ones
+        held = set(self.held)
+        for key in self.queue.waiting():  # the RUNNABLE jobs that are not seeded
             job = self.queue.jobs[key]
             name = job.quota_share_name or ""
-            if job not in wanted or name in blocked:
+            if job in held or name in blocked:
                 continue
             best = heads.get(name)
             if best is None or (job.scheduling_priority or 0) > (best.scheduling_priority or 0):
@@ -132,6 +144,21 @@ class QuotaDispatch:
         if not self._fits_share_alone(share, demand) and not self._may_ever_borrow(share, demand):
             self._explain(job, QUOTA_LIMIT_REASON)
         return False
+
+    def _keep_room(self, job: ServiceJob, share: QuotaShare) -> bool:
+        """Keep the room a job not due yet would take now without preempting, if there is."""
+        demand = demand_of(job)
+        used = self._used()
+        mine = used[share.name]
+        within = all(mine.get(u, 0.0) + q <= share.limits.get(u, 0) for u, q in demand.items())
+        if not (within or self._may_borrow(share, used, demand)):
+            return False
+        env = self._room(job)
+        if env is None:
+            return False
+        self.usage.add(env, job)
+        self.held.append(job)
+        return True
 
     def _explain(self, job: ServiceJob, reason: str) -> None:
         """Give a job that can never be dispatched as things stand its blocking reason."""
@@ -253,7 +280,8 @@ class QuotaDispatch:
         job.record_preemption(self.at, PREEMPTED_REASON, RECENT_PREEMPTIONS)
         retries = (job.preemption_configuration or {}).get("preemptionRetriesBeforeTermination")
         if retries is not None and job.preempted_count > retries:
-            self.backend.move(job, FAILED, self.at, PREEMPTED_REASON)
+            job.is_terminated = True  # AWS Batch terminates it
+            self.backend.move(job, FAILED, self.at, PREEMPTED_REASON, preempted=True)
         else:
             self.backend.move(job, RUNNABLE, self.at)
 

@@ -151,6 +151,21 @@ def set_service_job_status(
     return job
 
 
+def get_service_job(
+    job_id_or_arn: str,
+    *,
+    account_id: str = DEFAULT_ACCOUNT_ID,
+    region_name: str = "us-east-1",
+) -> ServiceJob:
+    """The stored job, as the last request left it: reading it moves nothing.
+
+    Unlike DescribeServiceJob and ListServiceJobs, this is not a look: it neither settles
+    the store nor counts towards the job's next step. ``.status``, ``.status_reason``,
+    ``.attempts``, ``.describe()`` and ``.summary()`` read the stored state.
+    """
+    return _backend(account_id, region_name).get_job(job_id_or_arn)
+
+
 def plan_service_job_attempts(
     job_id_or_arn: str,
     *outcomes: Outcome,

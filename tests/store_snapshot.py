@@ -119,19 +119,21 @@ def index_errors(account_id: str = ACCOUNT, region_name: str = REGION) -> list[s
         if sorted(queue.blocked) != blocked:
             errors.append(f"{queue.name}: blocked index {sorted(queue.blocked)} != {blocked}")
         placed: dict[str, dict[str, float]] = {}
-        unplaced: dict[str, float] = {}
         share_held: dict[str, float] = {}
         for job in queue.jobs.values():
             if job.status not in ("SCHEDULED", "STARTING", "RUNNING"):
                 continue
-            used = placed.setdefault(job.environment.name, {}) if job.environment else unplaced
+            if job.environment is None:
+                errors.append(f"{queue.name}: dispatched job {job.job_id} holds no environment")
+                continue
+            used = placed.setdefault(job.environment.name, {})
             for unit, quantity in job.capacity or ():
                 used[unit] = used.get(unit, 0.0) + quantity
                 share = job.share_identifier or ""
                 share_held[share] = share_held.get(share, 0.0) + quantity
-        held = (_nonzero_by_env(queue.placed), _nonzero(queue.unplaced), _nonzero(queue.share_held))
-        if held != (_nonzero_by_env(placed), _nonzero(unplaced), _nonzero(share_held)):
-            errors.append(f"{queue.name}: held capacity {held} != {placed, unplaced, share_held}")
+        held = (_nonzero_by_env(queue.placed), _nonzero(queue.share_held))
+        if held != (_nonzero_by_env(placed), _nonzero(share_held)):
+            errors.append(f"{queue.name}: held capacity {held} != {placed, share_held}")
         waiting = sorted(
             key
             for key, job in queue.jobs.items()

@@ -156,14 +156,27 @@ def test_failed_attempt_with_attempts_left_returns_to_runnable_with_the_attempt_
 
     retried = describe(batch, job_id)
 
-    assert retried["status"] == "RUNNABLE"
+    assert (retried["status"], retried["statusReason"]) == ("RUNNABLE", OOM)
     assert retried["attempts"] == [
         attempt(training_job(running), START + 30_000, OOM, started_at=running["startedAt"])
     ]
     assert retried["latestAttempt"] == running["latestAttempt"]
     assert retried["startedAt"] == START
-    for member in ("statusReason", "stoppedAt"):
-        assert member not in retried
+    assert "stoppedAt" not in retried
+
+
+def test_retried_job_shows_why_until_it_is_dispatched_again(batch, queue):
+    job_id = submit(batch, queue, "job", retryStrategy={"attempts": 2})
+    mbs.plan_service_job_attempts(job_id, mbs.fail("AlgorithmError: out of memory"))
+    look_until(batch, job_id, "RUNNING")
+
+    # The failed attempt ends at this look: the job waits for its retry.
+    summary = batch.list_service_jobs(jobQueue=queue, jobStatus="RUNNABLE")["jobSummaryList"]
+    redispatched = describe(batch, job_id)
+
+    assert [(s["jobId"], s["statusReason"]) for s in summary] == [(job_id, OOM)]
+    assert redispatched["status"] == "SCHEDULED"
+    assert "statusReason" not in redispatched
 
 
 @pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
@@ -1015,6 +1028,27 @@ def test_capacity_time_limit_counts_the_time_spent_scheduled(batch, clock):
         "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
     )
     assert failed["attempts"] == []
+
+
+def test_time_limit_leaves_a_job_with_the_reason_alone_while_another_is_at_the_head(batch, clock):
+    capacity = "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY"
+    env = environment(batch, "limited-env", 2)
+    q = job_queue(batch, "limited", env, jobStateTimeLimitActions=time_limit(capacity))
+    mbs.add_service_job(q, "running", status="RUNNING", service_request_payload=payload(1))
+    head = submit(batch, q, "head", 2)  # older, but not looked at yet
+    behind = submit(batch, q, "behind", 1)
+    mbs.plan_service_job_attempts(behind, mbs.capacity_shortage())
+    assert [status(batch, behind) for _ in range(3)] == ["SUBMITTED", "RUNNABLE", "SCHEDULED"]
+    # "behind" bounces back to RUNNABLE at the first of these looks; then "head" heads the
+    # queue, waiting for the running job's instance.
+    assert [status(batch, head) for _ in range(3)] == ["SUBMITTED", "RUNNABLE", "RUNNABLE"]
+    clock.advance(600)
+
+    shown = {job_id: describe(batch, job_id) for job_id in (head, behind)}
+
+    assert (shown[behind]["status"], shown[behind]["statusReason"]) == ("RUNNABLE", CAPACITY)
+    assert shown[head]["status"] == "RUNNABLE"
+    assert "statusReason" not in shown[head]
 
 
 # -- TerminateServiceJob while dispatched --------------------------------------------------

@@ -303,6 +303,22 @@ def test_time_progression_does_not_move_before_the_delay(batch, queue, progressi
     assert [status(batch, job["jobId"]) for _ in range(3)] == ["RUNNABLE"] * 3
 
 
+def test_time_progression_steps_once_exactly_the_delay_has_passed(
+    batch, queue, progression, state_clock
+):
+    progression({"progression": "time", "seconds": 5})
+    job = submit(batch, queue)
+
+    seen = [status(batch, job["jobId"])]
+    for _ in range(len(PATH)):
+        state_clock.advance(4.999)
+        assert status(batch, job["jobId"]) == seen[-1]
+        state_clock.advance(0.001)
+        seen.append(status(batch, job["jobId"]))
+
+    assert seen == [*PATH, "SUCCEEDED"]
+
+
 def test_time_progression_moves_jobs_that_nobody_looked_at(batch, queue, progression, state_clock):
     progression({"progression": "time", "seconds": 5})
     watched = submit(batch, queue, "watched")

@@ -1445,6 +1445,35 @@ def test_blocked_head_blocks_the_rest_of_its_share(batch, qq):
     assert statuses() == {"one": "SCHEDULED", "two": "RUNNABLE", "also-one": "RUNNABLE"}
 
 
+def test_runnable_job_not_looked_at_yet_keeps_its_place_in_its_share(batch, qq):
+    create_share(batch, "qq", "a", 1, "RESERVE")
+    first = submit(batch, "qq", "first", "a")
+    second = submit(batch, "qq", "second", "a")
+    describe(batch, first)  # one look: "first" becomes RUNNABLE at the next request
+
+    for _ in range(4):
+        look(batch, "qq", "second")
+
+    assert statuses() == {"first": "RUNNABLE", "second": "RUNNABLE"}
+    assert [describe(batch, first)["status"] for _ in range(2)] == ["RUNNABLE", "SCHEDULED"]
+    assert describe(batch, second)["status"] == "RUNNABLE"
+
+
+def test_runnable_head_not_looked_at_yet_keeps_its_room_from_another_share(batch):
+    quota_queue(batch, capacity=limits((1, ML)))  # oversubscribed: the shares hold 2
+    create_share(batch, "qq", "x", 1, "RESERVE")
+    create_share(batch, "qq", "y", 1, "RESERVE")
+    older = submit(batch, "qq", "older", "x")
+    submit(batch, "qq", "newer", "y")
+    describe(batch, older)  # one look: "older" becomes RUNNABLE at the next request
+
+    for _ in range(4):
+        look(batch, "qq", "newer")
+
+    assert statuses() == {"older": "RUNNABLE", "newer": "RUNNABLE"}
+    assert [describe(batch, older)["status"] for _ in range(2)] == ["RUNNABLE", "SCHEDULED"]
+
+
 # -- jobs their share can never run --------------------------------------------------------
 
 
@@ -1696,6 +1725,34 @@ def test_job_with_no_preemption_retries_fails_when_preempted(batch, clock):
     }
 
 
+def test_job_failed_by_preemption_has_that_attempt_once_as_a_preempted_attempt(batch, clock):
+    quota_queue(batch, capacity=limits((2, ML)))
+    create_share(batch, "qq", "lender", 1, "LEND")
+    create_share(batch, "qq", "borrower", 1, "LEND_AND_BORROW")
+    retries = {"preemptionRetriesBeforeTermination": 1}
+    borrowing = submit(batch, "qq", "b1", "borrower", 2, preemptionConfiguration=retries)
+    look(batch, "qq", "b1", times=3)  # SCHEDULED, borrowing 1
+    reclaim(batch, clock, "a1")  # first preemption: b1 is requeued
+    look(batch, "qq", "a1", times=3)  # a1 finishes
+    look(batch, "qq", "b1", times=2)  # b1 is dispatched again, borrowing 1
+    second = current_training_job(borrowing)
+    clock.advance(10)
+
+    reclaim(batch, clock, "a2")  # second preemption: retries exhausted
+
+    described = describe(batch, borrowing)
+    assert (described["status"], described["isTerminated"]) == ("FAILED", True)
+    assert described["attempts"] == []
+    summary = described["preemptionSummary"]
+    assert summary["preemptedAttemptCount"] == 2
+    assert summary["recentPreemptedAttempts"][0] == {
+        "serviceResourceId": {"name": "TrainingJobArn", "value": second},
+        "stoppedAt": START + 30_000,
+        "statusReason": PREEMPTED,
+    }
+    assert described["stoppedAt"] == START + 30_000
+
+
 def test_job_with_preemption_retries_left_is_requeued(batch, clock):
     quota_queue(batch, capacity=limits((2, ML)))
     create_share(batch, "qq", "lender", 1, "LEND")
@@ -1715,6 +1772,44 @@ def test_job_with_preemption_retries_left_is_requeued(batch, clock):
     described = describe(batch, borrowing)
     assert described["status"] == "RUNNABLE"
     assert described["preemptionSummary"]["preemptedAttemptCount"] == 1
+
+
+def borrowing_queue(batch: Any) -> None:
+    """Queue "qq" on 2 ml.m5.xlarge: "lender" (LEND 1) and "borrower" (LEND_AND_BORROW 1)."""
+    quota_queue(batch, capacity=limits((2, ML)))
+    create_share(batch, "qq", "lender", 1, "LEND")
+    create_share(batch, "qq", "borrower", 1, "LEND_AND_BORROW")
+
+
+@pytest.mark.parametrize("state", ["SCHEDULED", "STARTING", "RUNNING"])
+def test_job_a_test_moved_to_a_dispatched_status_is_preempted_as_a_dispatched_one(
+    batch, clock, state
+):
+    borrowing_queue(batch)
+    borrowing = submit(batch, "qq", "b1", "borrower", 2)
+    look(batch, "qq", "b1", times=2)  # RUNNABLE
+    mbs.set_service_job_status(borrowing, state)  # borrowing the lender's instance
+
+    reclaim(batch, clock)
+
+    assert statuses() == {"b1": "RUNNABLE", "a1": "SCHEDULED"}
+    assert describe(batch, borrowing)["preemptionSummary"]["preemptedAttemptCount"] == 1
+
+
+def test_seeded_running_job_is_preempted_as_a_dispatched_one(batch, clock):
+    borrowing_queue(batch)
+    seeded = mbs.add_service_job(
+        "qq",
+        "b1",
+        status="RUNNING",
+        quota_share_name="borrower",
+        service_request_payload=payload(2),
+    )
+
+    reclaim(batch, clock)
+
+    assert statuses() == {"b1": "RUNNABLE", "a1": "SCHEDULED"}
+    assert describe(batch, seeded.job_id)["preemptionSummary"]["preemptedAttemptCount"] == 1
 
 
 def test_job_within_its_share_preempts_nothing_while_the_environment_has_room(batch, clock):
@@ -2112,6 +2207,26 @@ def test_quota_limit_time_limit_fails_a_job_its_share_can_never_run(batch, clock
         "Terminated by JobStateTimeLimit action due to reason: "
         "MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED",
         START + 600_000,
+    )
+
+
+def test_quota_limit_time_limit_leaves_a_job_alone_while_another_heads_its_share(batch, clock):
+    time_limited_quota_queue(batch, "MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED")
+    create_share(batch, "qq", "a", 1, "RESERVE")
+    mbs.add_service_job(  # it holds the share's one instance
+        "qq", "running", status="RUNNING", quota_share_name="a", service_request_payload=payload()
+    )
+    huge = submit(batch, "qq", "huge", "a", 2)
+    look(batch, "qq", "huge", times=3)  # the share can never run it: the reason is set
+    submit(batch, "qq", "urgent", "a", schedulingPriority=9)
+    look(batch, "qq", "urgent", times=3)  # heads the share, waiting for the running job
+    clock.advance(600)
+
+    look(batch, "qq", "nothing")
+
+    assert statuses() == {"running": "RUNNING", "huge": "RUNNABLE", "urgent": "RUNNABLE"}
+    assert describe(batch, huge)["statusReason"].startswith(
+        "MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED - "
     )
 
 

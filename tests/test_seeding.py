@@ -15,9 +15,14 @@ from moto.moto_api import state_manager
 
 import moto_batch_service
 import moto_batch_service.seeding
-from moto_batch_service import add_service_job, service_job_backends, set_service_job_status
+from moto_batch_service import (
+    add_service_job,
+    get_service_job,
+    service_job_backends,
+    set_service_job_status,
+)
 from moto_batch_service.exceptions import ClientException
-from tests.conftest import ACCOUNT, REGION, client_error, submit
+from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error, submit
 
 MODEL = "batch::service_job"
 COMPLETED = "Received status from SageMaker: Training job completed"
@@ -753,6 +758,63 @@ def test_set_status_does_not_find_a_job_of_another_region(batch):
     assert job.status == "SUBMITTED"
 
 
+@pytest.mark.parametrize("seeded_status", ["SCHEDULED", "STARTING", "RUNNING"])
+def test_seeded_dispatched_job_holds_capacity_until_a_test_finishes_it(batch, seeded_status):
+    batch.create_service_environment(
+        serviceEnvironmentName="one",
+        serviceEnvironmentType="SAGEMAKER_TRAINING",
+        capacityLimits=[{"maxCapacity": 1, "capacityUnit": "NUM_INSTANCES"}],
+    )
+    batch.create_job_queue(
+        jobQueueName="one",
+        priority=1,
+        jobQueueType="SAGEMAKER_TRAINING",
+        serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": "one"}],
+    )
+    seeded = add_service_job("one", "seeded", status=seeded_status, service_request_payload=PAYLOAD)
+    waiting = submit(batch, "one", "waiting")["jobId"]
+
+    assert [describe(batch, waiting)["status"] for _ in range(4)] == ["SUBMITTED"] + [
+        "RUNNABLE"
+    ] * 3
+    set_service_job_status(seeded.job_id, "SUCCEEDED")
+    assert describe(batch, waiting)["status"] == "SCHEDULED"
+
+
+# -- get_service_job: reading without looking ------------------------------------------------
+
+
+def test_get_service_job_reads_a_submitted_job_without_moving_it(batch, queue):
+    job_id = submit(batch, queue)["jobId"]
+
+    read = [get_service_job(job_id).status for _ in range(5)]
+
+    assert read == ["SUBMITTED"] * 5
+    looked = [describe(batch, job_id)["status"] for _ in range(3)]
+    assert looked == ["SUBMITTED", "RUNNABLE", "SCHEDULED"]
+    assert get_service_job(job_id).status == "SCHEDULED"
+
+
+def test_get_service_job_shows_what_the_last_look_showed(batch, queue):
+    job_id = submit(batch, queue)["jobId"]
+    for _ in range(3):
+        shown = describe(batch, job_id)
+
+    stored = get_service_job(job_id)
+
+    assert stored.describe() == shown
+    assert describe(batch, job_id)["status"] == "STARTING"
+
+
+def test_get_service_job_by_arn_and_in_another_region(batch):
+    job = add_service_job("training", "elsewhere", status="RUNNING", region_name="eu-west-1")
+
+    assert get_service_job(job.job_arn, region_name="eu-west-1") is job
+    with pytest.raises(ClientException) as exc:
+        get_service_job(job.job_id)
+    assert exc.value.message == f"Job {job.job_id} not found"
+
+
 # -- invalid input to the helpers ------------------------------------------------------------
 
 STATUS_CHOICES = (
@@ -847,3 +909,4 @@ def test_add_service_job_refuses_a_container_queue(batch):
 def test_helpers_are_exported_from_the_package():
     assert moto_batch_service.add_service_job is add_service_job
     assert moto_batch_service.set_service_job_status is set_service_job_status
+    assert moto_batch_service.get_service_job is get_service_job
