@@ -57,6 +57,11 @@ SCAN_COST = 4  # a Python-level step of the key walk, in C-level steps of a list
 
 
 MAX_BULK_TERMINATE = 50
+MAX_ENVIRONMENTS = 50  # service environments per account and region (AWS, fixed)
+ONE_QUOTA_QUEUE = (
+    "Quota management enabled service environments can only be connected to a single quota "
+    "management enabled job queue"
+)
 SNAPSHOT_JOBS = 100
 SNAPSHOT_TOP_SHARES = 20
 MAX_REASON = 1024
@@ -292,6 +297,11 @@ class ServiceJobBackend(BaseBackend):
         )
         if name in self.environments:
             raise ClientException(ALREADY_EXISTS)
+        if len(self.environments) >= MAX_ENVIRONMENTS:
+            raise ClientException(
+                f"Cannot create service environment {name}: an account can have at most "
+                f"{MAX_ENVIRONMENTS} service environments in {self.region_name}"
+            )
         self.environments[name] = env
         return env
 
@@ -322,6 +332,9 @@ class ServiceJobBackend(BaseBackend):
         new_limits = env.capacity_limits
         if capacity_limits is not None:
             new_limits = check.capacity_limits(capacity_limits)
+            for queue in self.queues.values():
+                if queue.environment is env:
+                    self._check_pairing(queue.name, self.policy_kind(queue), env, new_limits)
         env.state, env.capacity_limits = new_state, new_limits
         return env
 
@@ -333,9 +346,7 @@ class ServiceJobBackend(BaseBackend):
             raise ClientException(
                 f"Service environment {env.name} must be DISABLED before it can be deleted"
             )
-        users = [
-            q.name for q in self.queues.values() if any(e is env for _, e in q.environment_order)
-        ]
+        users = [q.name for q in self.queues.values() if q.environment is env]
         if users:
             raise ClientException(
                 f"Service environment {env.name} is still used by job queue(s) {', '.join(users)}; "
@@ -371,6 +382,11 @@ class ServiceJobBackend(BaseBackend):
                 "serviceEnvironmentOrder must list at least one service environment "
                 "for a SAGEMAKER_TRAINING job queue"
             )
+        if len(order) > 1:
+            raise ClientException(
+                f"serviceEnvironmentOrder lists {len(order)} service environments; a job queue "
+                "can have only one service environment"
+            )
         resolved: list[tuple[int, ServiceEnvironment]] = []
         for i, entry in enumerate(order):
             member = f"serviceEnvironmentOrder[{i}]"
@@ -388,12 +404,8 @@ class ServiceJobBackend(BaseBackend):
             env = self.get_environment(identifier)
             if env.status != "VALID":
                 raise ClientException(f"Service environment {env.name} is not VALID")
-            if any(position == p for p, _ in resolved):
-                raise invalid_value(f"{member}.order", position, "each order value must be unique")
-            if any(env is e for _, e in resolved):
-                raise invalid_value(f"{member}.serviceEnvironment", identifier, "listed twice")
             resolved.append((position, env))
-        return sorted(resolved, key=lambda pair: pair[0])
+        return resolved
 
     def _scheduling_policy(self, arn: str | None) -> str | None:
         if arn is None:
@@ -404,6 +416,45 @@ class ServiceJobBackend(BaseBackend):
         if not policies:
             raise ClientException(f"Scheduling policy {arn} does not exist")
         return arn
+
+    def _check_pairing(
+        self,
+        queue_name: str,
+        kind: str | None,
+        env: ServiceEnvironment,
+        limits: list[dict[str, Any]],
+    ) -> None:
+        """Refuse queue ``queue_name`` of scheduling ``kind`` on ``env`` with ``limits``
+        unless AWS's pairing rules allow it: a quota-management queue has its environment
+        to itself, with instance-type limits; FIFO and fair-share queues use NUM_INSTANCES."""
+        others = [q for q in self.queues.values() if q.name != queue_name and q.environment is env]
+        instance_types = all(limit["capacityUnit"] != check.NUM_INSTANCES for limit in limits)
+        if kind == "QUOTA":
+            if others:
+                raise ClientException(
+                    f"{ONE_QUOTA_QUEUE}: service environment {env.name} is already connected "
+                    f"to job queue {others[0].name}"
+                )
+            if not instance_types:
+                raise ClientException(
+                    f"Job queue {queue_name} has a quota-share scheduling policy: its service "
+                    f"environment needs instance-type capacity limits (such as ml.m5.large), "
+                    f"and service environment {env.name} has {check.NUM_INSTANCES}"
+                )
+            return
+        quota_queues = [q.name for q in others if self.policy_kind(q) == "QUOTA"]
+        if quota_queues:
+            raise ClientException(
+                f"{ONE_QUOTA_QUEUE}: service environment {env.name} is connected to job queue "
+                f"{quota_queues[0]}"
+            )
+        if instance_types:
+            what = "a FIFO" if kind is None else "a fair-share"
+            raise ClientException(
+                f"Job queue {queue_name} is {what} job queue: its service environment needs "
+                f"{check.NUM_INSTANCES} capacity limits, and service environment {env.name} has "
+                "instance-type capacity limits (quota management only)"
+            )
 
     def create_job_queue(
         self,
@@ -439,6 +490,8 @@ class ServiceJobBackend(BaseBackend):
         )
         if name in self.queues or self._container_queue_exists(name):
             raise ClientException(ALREADY_EXISTS)
+        env = queue.environment
+        self._check_pairing(name, self.policy_kind(queue), env, env.capacity_limits)
         self.queues[name] = queue
         return queue
 
@@ -476,8 +529,19 @@ class ServiceJobBackend(BaseBackend):
                     "a FIFO job queue cannot be given one"
                 )
             changes["scheduling_policy_arn"] = self._scheduling_policy(scheduling_policy_arn)
+            kind, new_kind = self.policy_kind(queue), self._kind_of(scheduling_policy_arn)
+            if new_kind != kind:
+                have = "quota-share" if kind == "QUOTA" else "fair-share"
+                other = "fair-share" if kind == "QUOTA" else "quota-share"
+                raise ClientException(
+                    f"Job queue {queue.name} has a {have} scheduling policy: it can be replaced "
+                    f"with another {have} scheduling policy, not with a {other} one"
+                )
         if time_limit_actions is not None:
             changes["time_limit_actions"] = check.time_limit_actions(time_limit_actions)
+        if "environment_order" in changes:
+            env = changes["environment_order"][0][1]
+            self._check_pairing(queue.name, self.policy_kind(queue), env, env.capacity_limits)
         for attribute, value in changes.items():
             setattr(queue, attribute, value)
         return queue
@@ -573,9 +637,12 @@ class ServiceJobBackend(BaseBackend):
 
     def policy_kind(self, queue: ServiceQueue) -> str | None:
         """FAIRSHARE or QUOTA after the queue's scheduling policy; None for a FIFO queue."""
-        if queue.scheduling_policy_arn is None:
+        return self._kind_of(queue.scheduling_policy_arn)
+
+    def _kind_of(self, policy_arn: str | None) -> str | None:
+        if policy_arn is None:
             return None
-        return "QUOTA" if queue.scheduling_policy_arn in self.quota_policies else "FAIRSHARE"
+        return "QUOTA" if policy_arn in self.quota_policies else "FAIRSHARE"
 
     def _check_shares(
         self, queue: ServiceQueue, share_identifier: str | None, quota_share_name: str | None

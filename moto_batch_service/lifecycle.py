@@ -8,9 +8,9 @@ Each request that looks at jobs first *settles* the store:
 4. every job the state manager says is due takes one step (all the steps it can under
    ``immediate``): SUBMITTED → RUNNABLE, SCHEDULED → STARTING (or back to RUNNABLE on a
    capacity shortage), STARTING → RUNNING, RUNNING → the planned outcome;
-5. due RUNNABLE jobs are dispatched (→ SCHEDULED) where an enabled, valid service
-   environment of their queue has room: queues by priority, FIFO or fair-share order
-   inside a queue, strict head of line.
+5. due RUNNABLE jobs are dispatched (→ SCHEDULED) when their queue's service environment
+   (a queue has one) is enabled, valid and has room: queues by priority, FIFO or fair-share
+   order inside a queue, strict head of line.
 """
 
 from __future__ import annotations
@@ -104,14 +104,12 @@ class Usage:
 
     def __init__(self, queues: Iterable[ServiceQueue]):
         """What the queues' dispatched jobs hold; a job placed on no environment (seeded)
-        counts on its queue's first one."""
+        counts on its queue's environment."""
         self._by_env: dict[str, dict[str, float]] = {}
         for queue in queues:
             for env_name, held in queue.placed.items():
                 self._count(env_name, held)
-            first = _first_environment(queue)
-            if first is not None:
-                self._count(first.name, queue.unplaced)
+            self._count(queue.environment.name, queue.unplaced)
 
     def _count(self, env_name: str, held: dict[str, float]) -> None:
         used = self._by_env.setdefault(env_name, {})
@@ -143,16 +141,9 @@ class Usage:
 
 
 def fits_nowhere(queue: ServiceQueue, job: ServiceJob) -> bool:
-    """No valid environment of the queue could hold the job even if it were empty."""
-    return not any(
-        Usage(()).fits(env, job, empty=True)
-        for _, env in queue.environment_order
-        if env.status == "VALID"
-    )
-
-
-def _first_environment(queue: ServiceQueue) -> ServiceEnvironment | None:
-    return queue.environment_order[0][1] if queue.environment_order else None
+    """The queue's environment could not hold the job even if it were empty."""
+    env = queue.environment
+    return env.status != "VALID" or not Usage(()).fits(env, job, empty=True)
 
 
 def _usable(env: ServiceEnvironment) -> bool:
@@ -286,11 +277,8 @@ class Lifecycle:
                 )
                 if head is None:
                     break
-                env = next(
-                    (e for _, e in queue.environment_order if _usable(e) and usage.fits(e, head)),
-                    None,
-                )
-                if env is None:
+                env = queue.environment
+                if not (_usable(env) and usage.fits(env, head)):
                     if head in wanted:
                         self._block(queue, head, at)
                     break  # strict head of line

@@ -166,6 +166,11 @@ class ServiceQueue(BaseModel):
         self.unplaced: dict[str, float] = {}
         self.share_held: dict[str, float] = {}
 
+    @property
+    def environment(self) -> ServiceEnvironment:
+        """The queue's service environment (a job queue has exactly one)."""
+        return self.environment_order[0][1]
+
     def describe(self) -> dict[str, Any]:
         detail: dict[str, Any] = {
             "jobQueueName": self.name,

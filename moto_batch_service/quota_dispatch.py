@@ -194,20 +194,14 @@ class QuotaDispatch:
     def _room(
         self, job: ServiceJob, without: Iterable[ServiceJob] = ()
     ) -> ServiceEnvironment | None:
-        """The first usable environment with room for ``job`` (once the jobs ``without`` are
-        gone)."""
+        """The queue's environment if it is usable and has room for ``job`` (once the jobs
+        ``without`` are gone), else None."""
         gone = [(j.environment, j) for j in without if j.environment is not None]
         for env, victim in gone:
             self.usage.remove(env, victim)
         try:
-            return next(
-                (
-                    e
-                    for _, e in self.queue.environment_order
-                    if _usable(e) and self.usage.fits(e, job)
-                ),
-                None,
-            )
+            env = self.queue.environment
+            return env if _usable(env) and self.usage.fits(env, job) else None
         finally:
             for env, victim in gone:
                 self.usage.add(env, victim)
