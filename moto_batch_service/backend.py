@@ -19,7 +19,7 @@ from bisect import bisect_left
 from datetime import datetime, timedelta
 from typing import Any, Callable, cast
 
-from moto.batch.models import batch_backends
+from moto.batch.models import batch_backends, datetime2int_milliseconds
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api import state_manager
 
@@ -84,6 +84,57 @@ def _looks_like_job_id(identifier: str, arn_prefix: str) -> bool:
 
 def _usage_list(usage: dict[str, float]) -> list[dict[str, Any]]:
     return [{"capacityUnit": unit, "quantity": quantity} for unit, quantity in usage.items()]
+
+
+def _container_snapshot(queue: Any, at: int) -> dict[str, Any]:
+    """GetJobQueueSnapshot of one of moto's container job queues, from moto's jobs.
+
+    moto keeps no share identifier or scheduling priority for container jobs: the front is
+    the RUNNABLE jobs oldest first, and usage is the vCPUs of the STARTING/RUNNING jobs of
+    container job definitions.
+    """
+    runnable, vcpus = [], 0.0
+    for job in queue.jobs:
+        status = job.status  # moto's ManagedState: its own progression applies, as in ListJobs
+        if status == "RUNNABLE":
+            runnable.append(job)
+        elif status in ("STARTING", "RUNNING") and job.job_definition.container_properties:
+            vcpus += _container_vcpus(job)
+    runnable.sort(key=lambda job: job.job_created_at)
+    return {
+        "frontOfQueue": {
+            "jobs": [
+                {
+                    "jobArn": job.arn,
+                    "earliestTimeAtPosition": datetime2int_milliseconds(job.job_created_at),
+                }
+                for job in runnable[:SNAPSHOT_JOBS]
+            ],
+            "lastUpdatedAt": at,
+        },
+        "queueUtilization": {
+            "totalCapacityUsage": _usage_list({"VCPU": vcpus} if vcpus else {}),
+            "lastUpdatedAt": at,
+        },
+    }
+
+
+def _container_vcpus(job: Any) -> float:
+    """The vCPUs a moto container job asks for: its overrides, else its job definition
+    (``resourceRequirements`` VCPU before the older ``vcpus``); 1 when neither says."""
+    for source in (job.container_overrides or {}, job.job_definition.container_properties):
+        wanted = [
+            r.get("value")
+            for r in source.get("resourceRequirements") or []
+            if r.get("type") == "VCPU"
+        ]
+        for value in [*wanted, source.get("vcpus")]:
+            if value is not None:
+                try:
+                    return float(value)
+                except (TypeError, ValueError):
+                    return 0.0
+    return 1.0
 
 
 def _queue_not_found(identifier: str) -> ClientException:
@@ -867,9 +918,14 @@ class ServiceJobBackend(BaseBackend):
         """The front of a SAGEMAKER_TRAINING queue in dispatch order, and what it uses."""
         if not identifier:
             raise missing("jobQueue")
-        queue = self._sagemaker_queue(
-            identifier, "only SAGEMAKER_TRAINING job queues are emulated by GetJobQueueSnapshot"
-        )
+        queue = self.find_queue(identifier)
+        if queue is None:
+            container_queue = batch_backends[self.account_id][self.region_name].get_job_queue(
+                identifier
+            )
+            if container_queue is None:
+                raise _queue_not_found(identifier)
+            return _container_snapshot(container_queue, now_ms())
         self._settle()
         at = now_ms()
         quota_managed = self.policy_kind(queue) == "QUOTA"
@@ -894,18 +950,15 @@ class ServiceJobBackend(BaseBackend):
             "lastUpdatedAt": at,
         }
         if self.policy_kind(queue) == "FAIRSHARE":
-            active = {
+            # Shares "currently utilizing capacity": those with a dispatched job.
+            utilizing = {
                 queue.jobs[key].share_identifier
-                for status in (
-                    ServiceJobStatus.SUBMITTED.value,
-                    ServiceJobStatus.RUNNABLE.value,
-                    *DISPATCHED,
-                )
+                for status in DISPATCHED
                 for key in queue.keys(status)
             }
             top = sorted(by_share.items(), key=lambda item: (-sum(item[1].values()), item[0]))
             utilization["fairshareUtilization"] = {
-                "activeShareCount": len(active - {None}),
+                "activeShareCount": len(utilizing - {None}),
                 "topCapacityUtilization": [
                     {"shareIdentifier": share, "capacityUsage": _usage_list(usage)}
                     for share, usage in top[:SNAPSHOT_TOP_SHARES]
@@ -931,9 +984,11 @@ class ServiceJobBackend(BaseBackend):
             "queueUtilization": utilization,
         }
         if quota_managed:
+            fronts = share_fronts(queue)
             snapshot["frontOfQuotaShares"] = {
                 "quotaShares": {
-                    share: [position(jobs[0])] for share, jobs in share_fronts(queue).items()
+                    share.name: [position(job) for job in fronts.get(share.name, [])[:1]]
+                    for share in self.queue_shares(queue)
                 },
                 "lastUpdatedAt": at,
             }

@@ -2046,13 +2046,15 @@ def test_snapshot_front_of_queue_follows_quota_dispatch_order(batch, busy):
     }
 
 
-def test_snapshot_front_of_quota_shares_shows_each_share_s_next_job(batch, busy):
+def test_snapshot_front_of_quota_shares_shows_every_share_s_next_job(batch, busy):
     snapshot = batch.get_job_queue_snapshot(jobQueue="qq")
 
+    # z has no RUNNABLE job: it is listed with an empty list, as in AWS's example.
     assert snapshot["frontOfQuotaShares"] == {
         "quotaShares": {
             "x": [{"jobArn": busy["x4"], "earliestTimeAtPosition": START + 1_000}],
             "y": [{"jobArn": busy["y2"], "earliestTimeAtPosition": START + 1_000}],
+            "z": [],
         },
         "lastUpdatedAt": START + 3_000,
     }
@@ -2073,14 +2075,14 @@ def test_snapshot_quota_share_utilization_shows_each_share_s_usage(batch, busy):
     }
 
 
-def test_snapshot_of_an_idle_quota_managed_queue(batch, qq, clock):
+def test_snapshot_of_an_idle_quota_managed_queue_lists_its_share_empty(batch, qq, clock):
     create_share(batch, "qq", "a")
 
     snapshot = without_metadata(batch.get_job_queue_snapshot(jobQueue="qq"))
 
     assert snapshot == {
         "frontOfQueue": {"jobs": [], "lastUpdatedAt": START},
-        "frontOfQuotaShares": {"quotaShares": {}, "lastUpdatedAt": START},
+        "frontOfQuotaShares": {"quotaShares": {"a": []}, "lastUpdatedAt": START},
         "queueUtilization": {
             "totalCapacityUsage": [],
             "quotaShareUtilization": {"topCapacityUtilization": []},
