@@ -58,6 +58,7 @@ SCAN_COST = 4  # a Python-level step of the key walk, in C-level steps of a list
 
 MAX_BULK_TERMINATE = 50
 MAX_ENVIRONMENTS = 50  # service environments per account and region (AWS, fixed)
+MAX_ACTIVE_SHARES = 500  # active share identifiers per fair-share job queue (AWS)
 ONE_QUOTA_QUEUE = (
     "Quota management enabled service environments can only be connected to a single quota "
     "management enabled job queue"
@@ -709,6 +710,14 @@ class ServiceJobBackend(BaseBackend):
                 f"shareIdentifier cannot be used: job queue {queue.name} has no fair-share "
                 "scheduling policy"
             )
+        if share_identifier and share_identifier not in queue.share_unfinished:
+            active = queue.active_shares(now_ms(), self._share_decay_ms(queue))
+            if share_identifier not in active and len(active) >= MAX_ACTIVE_SHARES:
+                raise ClientException(
+                    f"Job queue {queue.name} already has {MAX_ACTIVE_SHARES} active share "
+                    f"identifiers, the most a fair-share job queue can have: a job that adds "
+                    f"a new share identifier ({share_identifier}) cannot be submitted"
+                )
         if kind == "QUOTA":
             if not quota_share_name:
                 raise ClientException(
@@ -1187,16 +1196,29 @@ class ServiceJobBackend(BaseBackend):
         """Submitted jobs that have not finished (seeded jobs never move by themselves)."""
         return list(self._active.values())
 
-    def share_weights(self, queue: ServiceQueue) -> Callable[[str], float] | None:
-        """Fair-share weight of each share identifier; None unless the queue is fair-share."""
+    def _fairshare_policy(self, queue: ServiceQueue) -> dict[str, Any] | None:
+        """moto's ``fairsharePolicy`` of the queue's scheduling policy; None unless fair-share."""
         if self.policy_kind(queue) != "FAIRSHARE":
             return None
         assert queue.scheduling_policy_arn is not None  # a fair-share queue has a policy
         policies = batch_backends[self.account_id][self.region_name].describe_scheduling_policies(
             [queue.scheduling_policy_arn]
         )
-        shares = policies[0].fairshare_policy.get("shareDistribution") if policies else None
-        distribution = cast("list[dict[str, Any]]", shares or [])
+        return cast("dict[str, Any]", policies[0].fairshare_policy) if policies else {}
+
+    def _share_decay_ms(self, queue: ServiceQueue) -> int:
+        """``shareDecaySeconds`` of the queue's fair-share policy, in ms (0 if none)."""
+        seconds = (self._fairshare_policy(queue) or {}).get("shareDecaySeconds")
+        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds <= 0:
+            return 0
+        return int(seconds * 1000)
+
+    def share_weights(self, queue: ServiceQueue) -> Callable[[str], float] | None:
+        """Fair-share weight of each share identifier; None unless the queue is fair-share."""
+        policy = self._fairshare_policy(queue)
+        if policy is None:
+            return None
+        distribution = cast("list[dict[str, Any]]", policy.get("shareDistribution") or [])
 
         def weight(share: str) -> float:
             for entry in distribution:

@@ -1,6 +1,7 @@
 """AWS's rules for pairing job queues with service environments, and its fixed quotas: one
 service environment per job queue, 50 service environments per account and region, at most
-5 instance-type limits per environment (spec §1a, §5, §6.9, §7.7)."""
+5 instance-type limits per environment, 500 active share identifiers per fair-share queue
+(spec §1a, §5, §6.9, §7.7)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import ACCOUNT, REGION, client_error, make_queue
+import moto_batch_service as mbs
+from tests.conftest import ACCOUNT, REGION, START, Clock, client_error, make_queue, submit
 from tests.store_snapshot import snapshot
 
 # Quota-share policies and shares exist from botocore 1.42.51 on.
@@ -394,3 +396,76 @@ def test_deleting_a_service_environment_makes_room_for_another(batch):
         for e in batch.describe_service_environments()["serviceEnvironments"]
     ]
     assert names == [f"env-{i}" for i in range(1, 51)]
+
+
+# -- 500 active share identifiers per fair-share queue --------------------------------------
+
+
+def fair_queue_with_active_shares(batch: Any, count: int, decay: int | None = None) -> str:
+    """A fair-share queue "fair" holding one waiting (seeded RUNNABLE) job per share s0..."""
+    make_queue(batch, "fair", schedulingPolicyArn=fair_policy(batch, decay=decay))
+    for i in range(count):
+        mbs.add_service_job("fair", f"job-{i}", status="RUNNABLE", share_identifier=f"s{i}")
+    return "fair"
+
+
+LIMIT_REACHED = (
+    "Job queue fair already has 500 active share identifiers, the most a fair-share job queue "
+    "can have: a job that adds a new share identifier (new) cannot be submitted"
+)
+
+
+def test_a_submission_adding_a_501st_active_share_identifier_is_refused(batch):
+    fair_queue_with_active_shares(batch, 500)
+    before = snapshot()
+
+    with pytest.raises(ClientError) as exc_info:
+        submit(batch, "fair", shareIdentifier="new")
+
+    refused(exc_info, LIMIT_REACHED)
+    assert snapshot() == before
+
+
+def test_the_500th_active_share_identifier_is_accepted(batch):
+    fair_queue_with_active_shares(batch, 499)
+
+    job = submit(batch, "fair", shareIdentifier="new")
+
+    assert batch.describe_service_job(jobId=job["jobId"])["shareIdentifier"] == "new"
+
+
+def test_jobs_of_an_active_share_identifier_are_accepted_at_the_limit(batch):
+    fair_queue_with_active_shares(batch, 500)
+
+    job = submit(batch, "fair", shareIdentifier="s7")
+
+    assert batch.describe_service_job(jobId=job["jobId"])["shareIdentifier"] == "s7"
+
+
+def test_a_share_identifier_whose_jobs_all_finished_is_no_longer_active(batch):
+    fair_queue_with_active_shares(batch, 500)
+    (waiting,) = batch.list_service_jobs(
+        jobQueue="fair", filters=[{"name": "SHARE_IDENTIFIER", "values": ["s3"]}]
+    )["jobSummaryList"]
+    batch.terminate_service_job(jobId=waiting["jobId"], reason="done")
+
+    job = submit(batch, "fair", shareIdentifier="new")
+
+    assert batch.describe_service_job(jobId=job["jobId"])["status"] == "SUBMITTED"
+
+
+def test_a_finished_share_identifier_stays_active_for_the_share_decay_time(batch, clock: Clock):
+    fair_queue_with_active_shares(batch, 500, decay=600)
+    (waiting,) = batch.list_service_jobs(
+        jobQueue="fair", filters=[{"name": "SHARE_IDENTIFIER", "values": ["s3"]}]
+    )["jobSummaryList"]
+    batch.terminate_service_job(jobId=waiting["jobId"], reason="done")  # at START
+    clock.advance(599)
+
+    with pytest.raises(ClientError) as exc_info:
+        submit(batch, "fair", shareIdentifier="new")
+    refused(exc_info, LIMIT_REACHED)
+
+    clock.advance(1)  # 600 s after s3's last job finished
+    job = submit(batch, "fair", shareIdentifier="new")
+    assert batch.describe_service_job(jobId=job["jobId"])["createdAt"] == START + 600_000
