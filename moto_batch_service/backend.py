@@ -666,6 +666,8 @@ class ServiceJobBackend(BaseBackend):
                         f"clientToken {client_token} was already used for a different request"
                     )
                 return known[1]
+        if share_identifier is not None:
+            self._check_share_limit(queue, share_identifier)
         job = self._store_job(
             queue,
             job_name,
@@ -710,14 +712,6 @@ class ServiceJobBackend(BaseBackend):
                 f"shareIdentifier cannot be used: job queue {queue.name} has no fair-share "
                 "scheduling policy"
             )
-        if share_identifier and share_identifier not in queue.share_unfinished:
-            active = queue.active_shares(now_ms(), self._share_decay_ms(queue))
-            if share_identifier not in active and len(active) >= MAX_ACTIVE_SHARES:
-                raise ClientException(
-                    f"Job queue {queue.name} already has {MAX_ACTIVE_SHARES} active share "
-                    f"identifiers, the most a fair-share job queue can have: a job that adds "
-                    f"a new share identifier ({share_identifier}) cannot be submitted"
-                )
         if kind == "QUOTA":
             if not quota_share_name:
                 raise ClientException(
@@ -736,6 +730,18 @@ class ServiceJobBackend(BaseBackend):
         elif quota_share_name:
             raise ClientException(
                 f"quotaShareName cannot be used: job queue {queue.name} has no quota-share policy"
+            )
+
+    def _check_share_limit(self, queue: ServiceQueue, share_identifier: str) -> None:
+        """Refuse a job that would add a 501st active share identifier to a fair-share queue."""
+        if share_identifier in queue.share_unfinished:
+            return
+        active = queue.active_shares(now_ms(), self._share_decay_ms(queue))
+        if share_identifier not in active and len(active) >= MAX_ACTIVE_SHARES:
+            raise ClientException(
+                f"Job queue {queue.name} already has {MAX_ACTIVE_SHARES} active share "
+                "identifiers, the most a fair-share job queue can have: a job that adds "
+                f"a new share identifier ({share_identifier}) cannot be submitted"
             )
 
     def _new_progress(self, status: str) -> ManagedState:

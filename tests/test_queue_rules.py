@@ -426,6 +426,17 @@ def test_a_submission_adding_a_501st_active_share_identifier_is_refused(batch):
     assert snapshot() == before
 
 
+def test_a_replayed_submission_returns_its_job_even_at_the_limit(batch):
+    fair_queue_with_active_shares(batch, 499)
+    first = submit(batch, "fair", shareIdentifier="new", clientToken="once")
+    batch.terminate_service_job(jobId=first["jobId"], reason="done")  # "new" is inactive
+    mbs.add_service_job("fair", "another", status="RUNNABLE", share_identifier="s-last")
+
+    again = submit(batch, "fair", shareIdentifier="new", clientToken="once")
+
+    assert again["jobId"] == first["jobId"]
+
+
 def test_the_500th_active_share_identifier_is_accepted(batch):
     fair_queue_with_active_shares(batch, 499)
 
