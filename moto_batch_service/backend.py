@@ -19,7 +19,7 @@ from bisect import bisect_left
 from datetime import datetime, timedelta
 from typing import Any, Callable, cast
 
-from moto.batch.models import batch_backends
+from moto.batch.models import batch_backends, datetime2int_milliseconds
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api import state_manager
 
@@ -57,6 +57,12 @@ SCAN_COST = 4  # a Python-level step of the key walk, in C-level steps of a list
 
 
 MAX_BULK_TERMINATE = 50
+MAX_ENVIRONMENTS = 50  # service environments per account and region (AWS, fixed)
+MAX_ACTIVE_SHARES = 500  # active share identifiers per fair-share job queue (AWS)
+ONE_QUOTA_QUEUE = (
+    "Quota management enabled service environments can only be connected to a single quota "
+    "management enabled job queue"
+)
 SNAPSHOT_JOBS = 100
 SNAPSHOT_TOP_SHARES = 20
 MAX_REASON = 1024
@@ -79,6 +85,57 @@ def _looks_like_job_id(identifier: str, arn_prefix: str) -> bool:
 
 def _usage_list(usage: dict[str, float]) -> list[dict[str, Any]]:
     return [{"capacityUnit": unit, "quantity": quantity} for unit, quantity in usage.items()]
+
+
+def _container_snapshot(queue: Any, at: int) -> dict[str, Any]:
+    """GetJobQueueSnapshot of one of moto's container job queues, from moto's jobs.
+
+    moto keeps no share identifier or scheduling priority for container jobs: the front is
+    the RUNNABLE jobs oldest first, and usage is the vCPUs of the STARTING/RUNNING jobs of
+    container job definitions.
+    """
+    runnable, vcpus = [], 0.0
+    for job in queue.jobs:
+        status = job.status  # moto's ManagedState: its own progression applies, as in ListJobs
+        if status == "RUNNABLE":
+            runnable.append(job)
+        elif status in ("STARTING", "RUNNING") and job.job_definition.container_properties:
+            vcpus += _container_vcpus(job)
+    runnable.sort(key=lambda job: job.job_created_at)
+    return {
+        "frontOfQueue": {
+            "jobs": [
+                {
+                    "jobArn": job.arn,
+                    "earliestTimeAtPosition": datetime2int_milliseconds(job.job_created_at),
+                }
+                for job in runnable[:SNAPSHOT_JOBS]
+            ],
+            "lastUpdatedAt": at,
+        },
+        "queueUtilization": {
+            "totalCapacityUsage": _usage_list({"VCPU": vcpus} if vcpus else {}),
+            "lastUpdatedAt": at,
+        },
+    }
+
+
+def _container_vcpus(job: Any) -> float:
+    """The vCPUs a moto container job asks for: its overrides, else its job definition
+    (``resourceRequirements`` VCPU before the older ``vcpus``); 1 when neither says."""
+    for source in (job.container_overrides or {}, job.job_definition.container_properties):
+        wanted = [
+            r.get("value")
+            for r in source.get("resourceRequirements") or []
+            if r.get("type") == "VCPU"
+        ]
+        for value in [*wanted, source.get("vcpus")]:
+            if value is not None:
+                try:
+                    return float(value)
+                except (TypeError, ValueError):
+                    return 0.0
+    return 1.0
 
 
 def _queue_not_found(identifier: str) -> ClientException:
@@ -292,6 +349,11 @@ class ServiceJobBackend(BaseBackend):
         )
         if name in self.environments:
             raise ClientException(ALREADY_EXISTS)
+        if len(self.environments) >= MAX_ENVIRONMENTS:
+            raise ClientException(
+                f"Cannot create service environment {name}: an account can have at most "
+                f"{MAX_ENVIRONMENTS} service environments in {self.region_name}"
+            )
         self.environments[name] = env
         return env
 
@@ -322,6 +384,9 @@ class ServiceJobBackend(BaseBackend):
         new_limits = env.capacity_limits
         if capacity_limits is not None:
             new_limits = check.capacity_limits(capacity_limits)
+            for queue in self.queues.values():
+                if queue.environment is env:
+                    self._check_pairing(queue.name, self.policy_kind(queue), env, new_limits)
         env.state, env.capacity_limits = new_state, new_limits
         return env
 
@@ -333,9 +398,7 @@ class ServiceJobBackend(BaseBackend):
             raise ClientException(
                 f"Service environment {env.name} must be DISABLED before it can be deleted"
             )
-        users = [
-            q.name for q in self.queues.values() if any(e is env for _, e in q.environment_order)
-        ]
+        users = [q.name for q in self.queues.values() if q.environment is env]
         if users:
             raise ClientException(
                 f"Service environment {env.name} is still used by job queue(s) {', '.join(users)}; "
@@ -371,6 +434,11 @@ class ServiceJobBackend(BaseBackend):
                 "serviceEnvironmentOrder must list at least one service environment "
                 "for a SAGEMAKER_TRAINING job queue"
             )
+        if len(order) > 1:
+            raise ClientException(
+                f"serviceEnvironmentOrder lists {len(order)} service environments; a job queue "
+                "can have only one service environment"
+            )
         resolved: list[tuple[int, ServiceEnvironment]] = []
         for i, entry in enumerate(order):
             member = f"serviceEnvironmentOrder[{i}]"
@@ -388,12 +456,8 @@ class ServiceJobBackend(BaseBackend):
             env = self.get_environment(identifier)
             if env.status != "VALID":
                 raise ClientException(f"Service environment {env.name} is not VALID")
-            if any(position == p for p, _ in resolved):
-                raise invalid_value(f"{member}.order", position, "each order value must be unique")
-            if any(env is e for _, e in resolved):
-                raise invalid_value(f"{member}.serviceEnvironment", identifier, "listed twice")
             resolved.append((position, env))
-        return sorted(resolved, key=lambda pair: pair[0])
+        return resolved
 
     def _scheduling_policy(self, arn: str | None) -> str | None:
         if arn is None:
@@ -404,6 +468,45 @@ class ServiceJobBackend(BaseBackend):
         if not policies:
             raise ClientException(f"Scheduling policy {arn} does not exist")
         return arn
+
+    def _check_pairing(
+        self,
+        queue_name: str,
+        kind: str | None,
+        env: ServiceEnvironment,
+        limits: list[dict[str, Any]],
+    ) -> None:
+        """Refuse queue ``queue_name`` of scheduling ``kind`` on ``env`` with ``limits``
+        unless AWS's pairing rules allow it: a quota-management queue has its environment
+        to itself, with instance-type limits; FIFO and fair-share queues use NUM_INSTANCES."""
+        others = [q for q in self.queues.values() if q.name != queue_name and q.environment is env]
+        instance_types = all(limit["capacityUnit"] != check.NUM_INSTANCES for limit in limits)
+        if kind == "QUOTA":
+            if others:
+                raise ClientException(
+                    f"{ONE_QUOTA_QUEUE}: service environment {env.name} is already connected "
+                    f"to job queue {others[0].name}"
+                )
+            if not instance_types:
+                raise ClientException(
+                    f"Job queue {queue_name} has a quota-share scheduling policy: its service "
+                    f"environment needs instance-type capacity limits (such as ml.m5.large), "
+                    f"and service environment {env.name} has {check.NUM_INSTANCES}"
+                )
+            return
+        quota_queues = [q.name for q in others if self.policy_kind(q) == "QUOTA"]
+        if quota_queues:
+            raise ClientException(
+                f"{ONE_QUOTA_QUEUE}: service environment {env.name} is connected to job queue "
+                f"{quota_queues[0]}"
+            )
+        if instance_types:
+            what = "a FIFO" if kind is None else "a fair-share"
+            raise ClientException(
+                f"Job queue {queue_name} is {what} job queue: its service environment needs "
+                f"{check.NUM_INSTANCES} capacity limits, and service environment {env.name} has "
+                "instance-type capacity limits (quota management only)"
+            )
 
     def create_job_queue(
         self,
@@ -439,6 +542,8 @@ class ServiceJobBackend(BaseBackend):
         )
         if name in self.queues or self._container_queue_exists(name):
             raise ClientException(ALREADY_EXISTS)
+        env = queue.environment
+        self._check_pairing(name, self.policy_kind(queue), env, env.capacity_limits)
         self.queues[name] = queue
         return queue
 
@@ -476,8 +581,19 @@ class ServiceJobBackend(BaseBackend):
                     "a FIFO job queue cannot be given one"
                 )
             changes["scheduling_policy_arn"] = self._scheduling_policy(scheduling_policy_arn)
+            kind, new_kind = self.policy_kind(queue), self._kind_of(scheduling_policy_arn)
+            if new_kind != kind:
+                have = "quota-share" if kind == "QUOTA" else "fair-share"
+                other = "fair-share" if kind == "QUOTA" else "quota-share"
+                raise ClientException(
+                    f"Job queue {queue.name} has a {have} scheduling policy: it can be replaced "
+                    f"with another {have} scheduling policy, not with a {other} one"
+                )
         if time_limit_actions is not None:
             changes["time_limit_actions"] = check.time_limit_actions(time_limit_actions)
+        if "environment_order" in changes:
+            env = changes["environment_order"][0][1]
+            self._check_pairing(queue.name, self.policy_kind(queue), env, env.capacity_limits)
         for attribute, value in changes.items():
             setattr(queue, attribute, value)
         return queue
@@ -550,6 +666,8 @@ class ServiceJobBackend(BaseBackend):
                         f"clientToken {client_token} was already used for a different request"
                     )
                 return known[1]
+        if share_identifier is not None:
+            self._check_share_limit(queue, share_identifier)
         job = self._store_job(
             queue,
             job_name,
@@ -573,9 +691,12 @@ class ServiceJobBackend(BaseBackend):
 
     def policy_kind(self, queue: ServiceQueue) -> str | None:
         """FAIRSHARE or QUOTA after the queue's scheduling policy; None for a FIFO queue."""
-        if queue.scheduling_policy_arn is None:
+        return self._kind_of(queue.scheduling_policy_arn)
+
+    def _kind_of(self, policy_arn: str | None) -> str | None:
+        if policy_arn is None:
             return None
-        return "QUOTA" if queue.scheduling_policy_arn in self.quota_policies else "FAIRSHARE"
+        return "QUOTA" if policy_arn in self.quota_policies else "FAIRSHARE"
 
     def _check_shares(
         self, queue: ServiceQueue, share_identifier: str | None, quota_share_name: str | None
@@ -609,6 +730,18 @@ class ServiceJobBackend(BaseBackend):
         elif quota_share_name:
             raise ClientException(
                 f"quotaShareName cannot be used: job queue {queue.name} has no quota-share policy"
+            )
+
+    def _check_share_limit(self, queue: ServiceQueue, share_identifier: str) -> None:
+        """Refuse a job that would add a 501st active share identifier to a fair-share queue."""
+        if share_identifier in queue.share_unfinished:
+            return
+        active = queue.active_shares(now_ms(), self._share_decay_ms(queue))
+        if share_identifier not in active and len(active) >= MAX_ACTIVE_SHARES:
+            raise ClientException(
+                f"Job queue {queue.name} already has {MAX_ACTIVE_SHARES} active share "
+                "identifiers, the most a fair-share job queue can have: a job that adds "
+                f"a new share identifier ({share_identifier}) cannot be submitted"
             )
 
     def _new_progress(self, status: str) -> ServiceJobProgress:
@@ -800,9 +933,14 @@ class ServiceJobBackend(BaseBackend):
         """The front of a SAGEMAKER_TRAINING queue in dispatch order, and what it uses."""
         if not identifier:
             raise missing("jobQueue")
-        queue = self._sagemaker_queue(
-            identifier, "only SAGEMAKER_TRAINING job queues are emulated by GetJobQueueSnapshot"
-        )
+        queue = self.find_queue(identifier)
+        if queue is None:
+            container_queue = batch_backends[self.account_id][self.region_name].get_job_queue(
+                identifier
+            )
+            if container_queue is None:
+                raise _queue_not_found(identifier)
+            return _container_snapshot(container_queue, now_ms())
         self._settle()
         at = now_ms()
         quota_managed = self.policy_kind(queue) == "QUOTA"
@@ -827,18 +965,15 @@ class ServiceJobBackend(BaseBackend):
             "lastUpdatedAt": at,
         }
         if self.policy_kind(queue) == "FAIRSHARE":
-            active = {
+            # Shares "currently utilizing capacity": those with a dispatched job.
+            utilizing = {
                 queue.jobs[key].share_identifier
-                for status in (
-                    ServiceJobStatus.SUBMITTED.value,
-                    ServiceJobStatus.RUNNABLE.value,
-                    *DISPATCHED,
-                )
+                for status in DISPATCHED
                 for key in queue.keys(status)
             }
             top = sorted(by_share.items(), key=lambda item: (-sum(item[1].values()), item[0]))
             utilization["fairshareUtilization"] = {
-                "activeShareCount": len(active - {None}),
+                "activeShareCount": len(utilizing - {None}),
                 "topCapacityUtilization": [
                     {"shareIdentifier": share, "capacityUsage": _usage_list(usage)}
                     for share, usage in top[:SNAPSHOT_TOP_SHARES]
@@ -864,9 +999,11 @@ class ServiceJobBackend(BaseBackend):
             "queueUtilization": utilization,
         }
         if quota_managed:
+            fronts = share_fronts(queue)
             snapshot["frontOfQuotaShares"] = {
                 "quotaShares": {
-                    share: [position(jobs[0])] for share, jobs in share_fronts(queue).items()
+                    share.name: [position(job) for job in fronts.get(share.name, [])[:1]]
+                    for share in self.queue_shares(queue)
                 },
                 "lastUpdatedAt": at,
             }
@@ -1065,16 +1202,29 @@ class ServiceJobBackend(BaseBackend):
         """Submitted jobs that have not finished (seeded jobs never move by themselves)."""
         return list(self._active.values())
 
-    def share_weights(self, queue: ServiceQueue) -> Callable[[str], float] | None:
-        """Fair-share weight of each share identifier; None unless the queue is fair-share."""
+    def _fairshare_policy(self, queue: ServiceQueue) -> dict[str, Any] | None:
+        """moto's ``fairsharePolicy`` of the queue's scheduling policy; None unless fair-share."""
         if self.policy_kind(queue) != "FAIRSHARE":
             return None
         assert queue.scheduling_policy_arn is not None  # a fair-share queue has a policy
         policies = batch_backends[self.account_id][self.region_name].describe_scheduling_policies(
             [queue.scheduling_policy_arn]
         )
-        shares = policies[0].fairshare_policy.get("shareDistribution") if policies else None
-        distribution = cast("list[dict[str, Any]]", shares or [])
+        return cast("dict[str, Any]", policies[0].fairshare_policy) if policies else {}
+
+    def _share_decay_ms(self, queue: ServiceQueue) -> int:
+        """``shareDecaySeconds`` of the queue's fair-share policy, in ms (0 if none)."""
+        seconds = (self._fairshare_policy(queue) or {}).get("shareDecaySeconds")
+        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds <= 0:
+            return 0
+        return int(seconds * 1000)
+
+    def share_weights(self, queue: ServiceQueue) -> Callable[[str], float] | None:
+        """Fair-share weight of each share identifier; None unless the queue is fair-share."""
+        policy = self._fairshare_policy(queue)
+        if policy is None:
+            return None
+        distribution = cast("list[dict[str, Any]]", policy.get("shareDistribution") or [])
 
         def weight(share: str) -> float:
             for entry in distribution:

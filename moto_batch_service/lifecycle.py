@@ -9,9 +9,9 @@ Each request that looks at jobs first *settles* the store:
 4. every job the state manager says is due takes one step (all the steps it can under
    ``immediate``): SUBMITTED → RUNNABLE, SCHEDULED → STARTING (or back to RUNNABLE on a
    capacity shortage), STARTING → RUNNING, RUNNING → the planned outcome;
-5. due RUNNABLE jobs are dispatched (→ SCHEDULED) where an enabled, valid service
-   environment of their queue has room: queues by priority, FIFO or fair-share order
-   inside a queue, strict head of line.
+5. due RUNNABLE jobs are dispatched (→ SCHEDULED) when their queue's service environment
+   (a queue has one) is enabled, valid and has room: queues by priority, FIFO or fair-share
+   order inside a queue, strict head of line.
 """
 
 from __future__ import annotations
@@ -140,12 +140,9 @@ class Usage:
 
 
 def fits_nowhere(queue: ServiceQueue, job: ServiceJob) -> bool:
-    """No valid environment of the queue could hold the job even if it were empty."""
-    return not any(
-        Usage(()).fits(env, job, empty=True)
-        for _, env in queue.environment_order
-        if env.status == "VALID"
-    )
+    """The queue's environment could not hold the job even if it were empty."""
+    env = queue.environment
+    return env.status != "VALID" or not Usage(()).fits(env, job, empty=True)
 
 
 def _time_limit_reached(queue: ServiceQueue, job: ServiceJob, at: int) -> str | None:
@@ -316,11 +313,8 @@ class Lifecycle:
                 )
                 if head is None:
                     break
-                env = next(
-                    (e for _, e in queue.environment_order if _usable(e) and usage.fits(e, head)),
-                    None,
-                )
-                if env is None:
+                env = queue.environment
+                if not (_usable(env) and usage.fits(env, head)):
                     if head in wanted:
                         self._block(queue, head, at)
                     break  # strict head of line

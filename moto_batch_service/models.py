@@ -163,6 +163,15 @@ class ServiceQueue(BaseModel):
         # environment, per unit; and every unit together per share identifier ("" for none).
         self.placed: dict[str, dict[str, float]] = {}
         self.share_held: dict[str, float] = {}
+        # Unfinished jobs per share identifier, and when each share's last unfinished job
+        # finished (fair share: which share identifiers are active).
+        self.share_unfinished: dict[str, int] = {}
+        self.share_finished_at: dict[str, int] = {}
+
+    @property
+    def environment(self) -> ServiceEnvironment:
+        """The queue's service environment (a job queue has exactly one)."""
+        return self.environment_order[0][1]
 
     def describe(self) -> dict[str, Any]:
         detail: dict[str, Any] = {
@@ -195,6 +204,8 @@ class ServiceQueue(BaseModel):
             self._hold(job, 1)
         if job.status == ServiceJobStatus.RUNNABLE.value and job.progress is not None:
             insort(self._waiting, job.key)
+        if job.share_identifier is not None and job.status not in TERMINAL:
+            self._count_unfinished(job, 1)
 
     def move_job(self, job: ServiceJob, old_status: str) -> None:
         """Re-file a job whose status changed from ``old_status``."""
@@ -203,6 +214,8 @@ class ServiceQueue(BaseModel):
             insort(self._by_status[job.status], job.key)
             if (old_status in DISPATCHED) != (job.status in DISPATCHED):
                 self._hold(job, 1 if job.status in DISPATCHED else -1)
+            if job.share_identifier is not None and (old_status in TERMINAL) != job.is_terminal:
+                self._count_unfinished(job, -1 if job.is_terminal else 1)
             if job.progress is not None:
                 if old_status == ServiceJobStatus.RUNNABLE.value:
                     _remove_key(self._waiting, job.key)
@@ -220,7 +233,7 @@ class ServiceQueue(BaseModel):
         the queue's first one, and from then on holds capacity as a dispatched job does.
         """
         if job.environment is None:
-            job.environment = self.environment_order[0][1]
+            job.environment = self.environment
         if not job.capacity:
             return
         used = self.placed.setdefault(job.environment.name, {})
@@ -228,6 +241,24 @@ class ServiceQueue(BaseModel):
         for unit, quantity in job.capacity:
             used[unit] = used.get(unit, 0.0) + sign * quantity
             self.share_held[share] = self.share_held.get(share, 0.0) + sign * quantity
+
+    def _count_unfinished(self, job: ServiceJob, sign: int) -> None:
+        share = job.share_identifier or ""
+        left = self.share_unfinished.get(share, 0) + sign
+        if left:
+            self.share_unfinished[share] = left
+        else:
+            del self.share_unfinished[share]
+            if job.stopped_at is not None:
+                self.share_finished_at[share] = job.stopped_at
+
+    def active_shares(self, at: int, decay_ms: int) -> set[str]:
+        """Share identifiers with an unfinished job, or whose last one finished less than
+        ``decay_ms`` before ``at``."""
+        active = set(self.share_unfinished)
+        if decay_ms > 0:
+            active.update(s for s, done in self.share_finished_at.items() if at - done < decay_ms)
+        return active
 
     def keys(self, status: str | None) -> list[JobKey]:
         """Keys of all jobs (``status=None``) or of one status, oldest first."""

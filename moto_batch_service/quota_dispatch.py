@@ -35,9 +35,17 @@ if TYPE_CHECKING:
     from .backend import ServiceJobBackend
 
 QUOTA_LIMIT_CODE = "MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED"
-QUOTA_LIMIT_REASON = (
-    f"{QUOTA_LIMIT_CODE} - Quota share associated with the job cannot meet the capacity "
-    "requirement of the job."
+# AWS's three texts: a RESERVE or LEND share's job larger than the share's limits; a
+# LEND_AND_BORROW share's job larger than its limits plus borrowLimit; a job that would
+# have to borrow more than all the lendable capacity configured.
+OVER_SHARE_LIMITS_REASON = (
+    f"{QUOTA_LIMIT_CODE} - Job requirements exceed quota share capacity limits."
+)
+OVER_BORROW_LIMIT_REASON = (
+    f"{QUOTA_LIMIT_CODE} - Job requirements exceed quota share capacity limits and borrow limits."
+)
+OVER_LENDABLE_REASON = (
+    f"{QUOTA_LIMIT_CODE} - Job requires borrowing that exceeds all configured borrowable capacity."
 )
 LENDING = ("LEND", "LEND_AND_BORROW")
 
@@ -141,8 +149,9 @@ class QuotaDispatch:
             if self._preempt_in_share(job, share):
                 return self._dispatch(job, self._room(job) or self._reclaim(job, share))
             return False
-        if not self._fits_share_alone(share, demand) and not self._may_ever_borrow(share, demand):
-            self._explain(job, QUOTA_LIMIT_REASON)
+        reason = self._never_reason(share, demand)
+        if reason is not None:
+            self._explain(job, reason)
         return False
 
     def _keep_room(self, job: ServiceJob, share: QuotaShare) -> bool:
@@ -169,20 +178,23 @@ class QuotaDispatch:
     def _fits_share_alone(self, share: QuotaShare, demand: dict[str, float]) -> bool:
         return all(q <= share.limits.get(u, 0) for u, q in demand.items())
 
-    def _may_ever_borrow(self, share: QuotaShare, demand: dict[str, float]) -> bool:
+    def _never_reason(self, share: QuotaShare, demand: dict[str, float]) -> str | None:
+        """Why the share's rules can never let a job of ``demand`` run, or None if they can."""
+        if self._fits_share_alone(share, demand):
+            return None
         if share.strategy != "LEND_AND_BORROW":
-            return False
-        return all(
-            q <= _borrow_cap(share, u)
-            and q
-            <= share.limits.get(u, 0)
-            + sum(
-                s.limits.get(u, 0)
-                for s in self.shares.values()
-                if s is not share and s.strategy in LENDING
+            return OVER_SHARE_LIMITS_REASON
+        if any(q > _borrow_cap(share, u) for u, q in demand.items()):
+            return OVER_BORROW_LIMIT_REASON
+        for unit, quantity in demand.items():
+            lendable = sum(
+                other.limits.get(unit, 0)
+                for other in self.shares.values()
+                if other is not share and other.strategy in LENDING
             )
-            for u, q in demand.items()
-        )
+            if quantity > share.limits.get(unit, 0) + lendable:
+                return OVER_LENDABLE_REASON
+        return None
 
     def _may_borrow(
         self, share: QuotaShare, used: dict[str, dict[str, float]], demand: dict[str, float]
@@ -209,20 +221,14 @@ class QuotaDispatch:
     def _room(
         self, job: ServiceJob, without: Iterable[ServiceJob] = ()
     ) -> ServiceEnvironment | None:
-        """The first usable environment with room for ``job`` (once the jobs ``without`` are
-        gone)."""
+        """The queue's environment if it is usable and has room for ``job`` (once the jobs
+        ``without`` are gone), else None."""
         gone = [(j.environment, j) for j in without if j.environment is not None]
         for env, victim in gone:
             self.usage.remove(env, victim)
         try:
-            return next(
-                (
-                    e
-                    for _, e in self.queue.environment_order
-                    if _usable(e) and self.usage.fits(e, job)
-                ),
-                None,
-            )
+            env = self.queue.environment
+            return env if _usable(env) and self.usage.fits(env, job) else None
         finally:
             for env, victim in gone:
                 self.usage.add(env, victim)

@@ -23,6 +23,7 @@ BLOCKING_REASONS = (
     "MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED",
 )
 MAX_TAGS = 50
+MAX_INSTANCE_TYPE_LIMITS = 5  # instance-type capacity limits of a service environment
 
 
 def name(member: str, value: str | None) -> str:
@@ -82,7 +83,8 @@ def tags(value: dict[str, str] | None) -> dict[str, str]:
 
 
 def capacity_limits(value: list[Any] | None) -> list[dict[str, Any]]:
-    """Non-empty; NUM_INSTANCES once, or distinct SageMaker instance types; maxCapacity >= 1."""
+    """Non-empty; NUM_INSTANCES once, or 1-5 distinct SageMaker instance types;
+    maxCapacity >= 1."""
     if not value:
         raise missing("capacityLimits")
     limits: list[dict[str, Any]] = []
@@ -112,6 +114,13 @@ def capacity_limits(value: list[Any] | None) -> list[dict[str, Any]]:
     if NUM_INSTANCES in units and len(units) > 1:
         raise ClientException(
             f"capacityLimits cannot mix {NUM_INSTANCES} with instance-type capacity units"
+        )
+    if len(units) > MAX_INSTANCE_TYPE_LIMITS:
+        raise invalid_value(
+            "capacityLimits",
+            f"{len(units)} instance types",
+            f"a quota management enabled service environment takes at most "
+            f"{MAX_INSTANCE_TYPE_LIMITS} instance-type capacity limits",
         )
     return limits
 

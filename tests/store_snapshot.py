@@ -141,6 +141,12 @@ def index_errors(account_id: str = ACCOUNT, region_name: str = REGION) -> list[s
         )
         if queue.waiting() != waiting:
             errors.append(f"{queue.name}: waiting index {queue.waiting()} != {waiting}")
+        unfinished: dict[str, int] = {}
+        for job in queue.jobs.values():
+            if job.share_identifier is not None and not job.is_terminal:
+                unfinished[job.share_identifier] = unfinished.get(job.share_identifier, 0) + 1
+        if queue.share_unfinished != unfinished:
+            errors.append(f"{queue.name}: unfinished jobs per share {queue.share_unfinished}")
         names = sorted((job.job_name.lower(), key) for key, job in queue.jobs.items())
         if queue.names() != names:
             errors.append(f"{queue.name}: name index {queue.names()} != {names}")

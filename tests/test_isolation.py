@@ -100,13 +100,19 @@ def build(batch: Any) -> dict[str, str]:
 
 
 def build_quota(batch: Any) -> dict[str, str]:
-    """A quota-share policy, a queue under it and an ENABLED quota share; their ARNs."""
+    """A quota-share policy, a queue under it on its own instance-type environment and an
+    ENABLED quota share; the policy's and the share's ARNs."""
     policy = batch.create_scheduling_policy(name="quota-policy", quotaSharePolicy=FIFO)["arn"]
+    batch.create_service_environment(
+        serviceEnvironmentName="quota-env",
+        serviceEnvironmentType="SAGEMAKER_TRAINING",
+        capacityLimits=[{"maxCapacity": 4, "capacityUnit": "ml.m5.large"}],
+    )
     batch.create_job_queue(
         jobQueueName="quota",
         priority=1,
         jobQueueType="SAGEMAKER_TRAINING",
-        serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": "env"}],
+        serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": "quota-env"}],
         schedulingPolicyArn=policy,
     )
     share = batch.create_quota_share(

@@ -24,6 +24,10 @@ NO_SERVICE_ORDER = (
     "serviceEnvironmentOrder must list at least one service environment "
     "for a SAGEMAKER_TRAINING job queue"
 )
+TWO_ENVIRONMENTS = (
+    "serviceEnvironmentOrder lists 2 service environments; a job queue can have only one "
+    "service environment"
+)
 COMPUTE_ORDER_REFUSED = (
     "A SAGEMAKER_TRAINING job queue takes serviceEnvironmentOrder, not computeEnvironmentOrder"
 )
@@ -217,7 +221,6 @@ def test_create_accepts_an_empty_compute_environment_order_without_a_type(batch)
 
 
 def test_create_stores_every_member_as_given(batch):
-    make_env(batch, "env-1")
     make_env(batch, "env-2", state="DISABLED")
     actions = [
         time_limit(maxTimeSeconds=600),
@@ -229,7 +232,6 @@ def test_create_stores_every_member_as_given(batch):
     create_queue(
         batch,
         "queue-1",
-        "env-1",
         env_arn("env-2"),
         priority=1000,
         state="DISABLED",
@@ -239,7 +241,6 @@ def test_create_stores_every_member_as_given(batch):
     assert queues(batch) == [
         queue_entry(
             "queue-1",
-            "env-1",
             "env-2",
             state="DISABLED",
             priority=1000,
@@ -445,28 +446,18 @@ INVALID_CREATES = [
         id="unknown-environment-arn",
     ),
     pytest.param(
+        {"serviceEnvironmentOrder": order("env-1", "env-2")},
+        TWO_ENVIRONMENTS,
+        id="two-environments",
+    ),
+    pytest.param(
         {"serviceEnvironmentOrder": order("env-1", "missing")},
-        "Service environment missing does not exist",
+        TWO_ENVIRONMENTS,
         id="second-environment-unknown",
     ),
     pytest.param(
-        {
-            "serviceEnvironmentOrder": [
-                {"order": 1, "serviceEnvironment": "env-1"},
-                {"order": 1, "serviceEnvironment": "env-2"},
-            ]
-        },
-        invalid("serviceEnvironmentOrder[1].order", 1, "each order value must be unique"),
-        id="duplicate-order",
-    ),
-    pytest.param(
-        {
-            "serviceEnvironmentOrder": [
-                {"order": 1, "serviceEnvironment": "env-1"},
-                {"order": 2, "serviceEnvironment": env_arn("env-1")},
-            ]
-        },
-        invalid("serviceEnvironmentOrder[1].serviceEnvironment", env_arn("env-1"), "listed twice"),
+        {"serviceEnvironmentOrder": order("env-1", env_arn("env-1"))},
+        TWO_ENVIRONMENTS,
         id="environment-listed-twice",
     ),
     pytest.param(
@@ -633,9 +624,9 @@ def test_update_by_arn(batch, sagemaker_queue):
 def test_update_service_environment_order_replaces_it(batch, sagemaker_queue):
     make_env(batch, "env-3")
     batch.update_job_queue(
-        jobQueue=sagemaker_queue, serviceEnvironmentOrder=order("env-2", env_arn("env-3"))
+        jobQueue=sagemaker_queue, serviceEnvironmentOrder=order(env_arn("env-3"))
     )
-    assert queues(batch) == [queue_entry("queue-1", "env-2", "env-3", priority=10, tags={"k": "v"})]
+    assert queues(batch) == [queue_entry("queue-1", "env-3", priority=10, tags={"k": "v"})]
 
 
 def test_update_time_limit_actions_sets_and_clears_them(batch, sagemaker_queue):
@@ -708,15 +699,9 @@ INVALID_UPDATES = [
         id="empty-service-environment-order",
     ),
     pytest.param(
-        {
-            "priority": 2,
-            "serviceEnvironmentOrder": [
-                {"order": 5, "serviceEnvironment": "env-1"},
-                {"order": 5, "serviceEnvironment": "env-2"},
-            ],
-        },
-        invalid("serviceEnvironmentOrder[1].order", 5, "each order value must be unique"),
-        id="duplicate-order",
+        {"priority": 2, "serviceEnvironmentOrder": order("env-1", "env-2")},
+        TWO_ENVIRONMENTS,
+        id="second-environment",
     ),
     pytest.param(
         {"state": "DISABLED", "jobStateTimeLimitActions": [time_limit(action="CANCEL")]},

@@ -661,6 +661,24 @@ def test_raising_max_capacity_lets_the_blocked_head_go(batch, four):
     assert "statusReason" not in scheduled
 
 
+def quota_queue(batch: Any, env: str, share_units: tuple[str, ...]) -> str:
+    """A quota-management queue on ``env`` whose one share "all" limits nothing the
+    environment does not (8 of each of ``share_units``)."""
+    policy = batch.create_scheduling_policy(
+        name="typed-policy", quotaSharePolicy={"idleResourceAssignmentStrategy": "FIFO"}
+    )
+    q = job_queue(batch, "typed-queue", env, schedulingPolicyArn=policy["arn"])
+    batch.create_quota_share(
+        quotaShareName="all",
+        jobQueue=q,
+        capacityLimits=[{"maxCapacity": 8, "capacityUnit": unit} for unit in share_units],
+        resourceSharingConfiguration={"strategy": "RESERVE"},
+        preemptionConfiguration={"inSharePreemption": "DISABLED"},
+    )
+    return q
+
+
+@pytest.mark.requires_operation("CreateQuotaShare")
 def test_instance_type_limits_cap_each_type_separately(batch):
     env = environment(
         batch,
@@ -670,11 +688,12 @@ def test_instance_type_limits_cap_each_type_separately(batch):
             {"maxCapacity": 1, "capacityUnit": "ml.c5.xlarge"},
         ],
     )
-    q = job_queue(batch, "typed-queue", env)
+    q = quota_queue(batch, env, ("ml.m5.xlarge", "ml.c5.xlarge"))
+    c5 = payload(1, "ml.c5.xlarge")
     names = {
-        submit(batch, q, "m5-pair", 2): "m5-pair",
-        submit(batch, q, "c5", serviceRequestPayload=payload(1, "ml.c5.xlarge")): "c5",
-        submit(batch, q, "m5-one", 1): "m5-one",
+        submit(batch, q, "m5-pair", 2, quotaShareName="all"): "m5-pair",
+        submit(batch, q, "c5", serviceRequestPayload=c5, quotaShareName="all"): "c5",
+        submit(batch, q, "m5-one", 1, quotaShareName="all"): "m5-one",
     }
 
     seen = [listed(batch, q, names) for _ in range(3)]
@@ -682,10 +701,12 @@ def test_instance_type_limits_cap_each_type_separately(batch):
     assert seen[2] == {"m5-pair": "SCHEDULED", "c5": "SCHEDULED", "m5-one": "RUNNABLE"}
 
 
+@pytest.mark.requires_operation("CreateQuotaShare")
 def test_job_of_an_instance_type_without_a_limit_waits_until_one_is_configured(batch):
     env = environment(batch, "typed", 4, "ml.m5.xlarge")
-    q = job_queue(batch, "typed-queue", env)
-    job_id = submit(batch, q, "gpu", serviceRequestPayload=payload(1, "ml.g5.xlarge"))
+    q = quota_queue(batch, env, ("ml.m5.xlarge", "ml.g5.xlarge"))
+    g5 = payload(1, "ml.g5.xlarge")
+    job_id = submit(batch, q, "gpu", serviceRequestPayload=g5, quotaShareName="all")
     waiting = [describe(batch, job_id) for _ in range(5)][-1]
     assert (waiting["status"], waiting["statusReason"]) == ("RUNNABLE", MAX_RESOURCE)
 
@@ -793,46 +814,6 @@ def test_runnable_job_of_a_higher_priority_queue_keeps_its_room(batch):
 
     assert seen == [{"low-job": "SUBMITTED"}] + [{"low-job": "RUNNABLE"}] * 3
     assert [status(batch, high_job) for _ in range(2)] == ["RUNNABLE", "SCHEDULED"]
-
-
-def test_environments_are_tried_in_ascending_order(batch):
-    small = environment(batch, "small", 1)
-    big = environment(batch, "big", 4)
-    batch.create_job_queue(
-        jobQueueName="both",
-        priority=1,
-        jobQueueType="SAGEMAKER_TRAINING",
-        serviceEnvironmentOrder=[
-            {"order": 2, "serviceEnvironment": big},
-            {"order": 1, "serviceEnvironment": small},
-        ],
-    )
-    only_small = job_queue(batch, "only-small", small)
-    first = submit(batch, "both", "first")
-    look_until(batch, first, "SCHEDULED")  # takes "small", the lower order
-    rival = submit(batch, only_small, "rival")
-    second = submit(batch, "both", "second")
-
-    assert [status(batch, rival) for _ in range(4)] == [
-        "SUBMITTED",
-        "RUNNABLE",
-        "RUNNABLE",
-        "RUNNABLE",
-    ]
-    assert look_until(batch, second, "SCHEDULED")["status"] == "SCHEDULED"  # spills to "big"
-
-
-def test_disabled_environment_is_skipped_for_the_next_one(batch):
-    small = environment(batch, "small", 1, state="DISABLED")
-    big = environment(batch, "big", 4)
-    q = job_queue(batch, "both", small, big)
-    only_small = job_queue(batch, "only-small", small)
-    first = submit(batch, q, "first")
-    look_until(batch, first, "SCHEDULED")  # on "big": "small" is disabled
-    batch.update_service_environment(serviceEnvironment=small, state="ENABLED")
-    rival = submit(batch, only_small, "rival")
-
-    assert look_until(batch, rival, "SCHEDULED")["status"] == "SCHEDULED"
 
 
 # -- fair share ----------------------------------------------------------------------------

@@ -1155,11 +1155,16 @@ def test_job_name_pages_are_the_newest_matches_by_either_strategy() -> None:
         scan_cost: int,
     ) -> None:
         queue = f"names-{next(queues)}"
+        backend = service_job_backends[ACCOUNT][REGION]
+        if "names" not in backend.environments:  # one environment for all (at most 50)
+            limits = [{"capacityUnit": "NUM_INSTANCES", "maxCapacity": 10}]
+            backend.create_service_environment("names", "SAGEMAKER_TRAINING", None, limits, None)
+        environment = [{"order": 1, "serviceEnvironment": "names"}]
+        backend.create_job_queue(queue, 1, None, environment, None, None, None, None)
         jobs = [
             add_service_job(queue, name, status=status, created_at=1_700_000_000_000 + i // 3)
             for i, (name, status) in enumerate(zip(names, statuses))
         ]
-        backend = service_job_backends[ACCOUNT][REGION]
         filters = [{"name": "JOB_NAME", "values": [pattern + ("*" if prefix else "")]}]
         listed: list[str] = []
         token = None

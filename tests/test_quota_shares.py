@@ -24,9 +24,18 @@ C5 = "ml.c5.xlarge"
 FIFO_POLICY = {"idleResourceAssignmentStrategy": "FIFO"}
 QUEUE_ARN = f"arn:aws:batch:{REGION}:{ACCOUNT}:job-queue/qq"
 PREEMPTED = "Preempted by AWS Batch quota management"
-QUOTA_LIMIT = (
-    "MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED - Quota share associated with the job "
-    "cannot meet the capacity requirement of the job."
+# The three texts AWS documents for a job its quota share can never run (spec §7.6).
+OVER_SHARE_LIMITS = (
+    "MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED - Job requirements exceed quota share "
+    "capacity limits."
+)
+OVER_BORROW_LIMIT = (
+    "MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED - Job requirements exceed quota share "
+    "capacity limits and borrow limits."
+)
+OVER_LENDABLE = (
+    "MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED - Job requires borrowing that exceeds all "
+    "configured borrowable capacity."
 )
 COMPLETED = "Received status from SageMaker: Training job completed"
 
@@ -1237,7 +1246,7 @@ def test_job_of_an_instance_type_its_share_does_not_limit_never_runs(batch):
     look(batch, "qq", times=5)
 
     described = describe(batch, job_id)
-    assert (described["status"], described["statusReason"]) == ("RUNNABLE", QUOTA_LIMIT)
+    assert (described["status"], described["statusReason"]) == ("RUNNABLE", OVER_SHARE_LIMITS)
 
 
 def test_lend_and_borrow_share_borrows_what_a_lending_share_leaves_idle(batch, qq):
@@ -1477,17 +1486,21 @@ def test_runnable_head_not_looked_at_yet_keeps_its_room_from_another_share(batch
 # -- jobs their share can never run --------------------------------------------------------
 
 
-def test_job_larger_than_its_share_stays_runnable_with_the_quota_limit_reason(batch, qq):
-    create_share(batch, "qq", "a", 2, "RESERVE")
+@pytest.mark.parametrize("strategy", ["RESERVE", "LEND"])
+def test_job_larger_than_a_share_that_does_not_borrow_exceeds_its_capacity_limits(
+    batch, qq, strategy
+):
+    create_share(batch, "qq", "a", 2, strategy)
+    create_share(batch, "qq", "lender", 4, "LEND")  # lending does not help a non-borrower
     job_id = submit(batch, "qq", "huge", "a", 3)
 
     look(batch, "qq", times=5)
 
     described = describe(batch, job_id)
-    assert (described["status"], described["statusReason"]) == ("RUNNABLE", QUOTA_LIMIT)
+    assert (described["status"], described["statusReason"]) == ("RUNNABLE", OVER_SHARE_LIMITS)
 
 
-def test_job_larger_than_its_share_and_the_borrowing_cap_has_the_quota_limit_reason(batch, qq):
+def test_job_larger_than_its_share_and_the_borrowing_cap_exceeds_the_borrow_limits(batch, qq):
     create_share(batch, "qq", "lender", 4, "LEND")
     create_share(batch, "qq", "borrower", 2, "LEND_AND_BORROW", borrow_limit=50)
     job_id = submit(batch, "qq", "huge", "borrower", 4)  # at most 2 + 1 borrowed
@@ -1495,10 +1508,10 @@ def test_job_larger_than_its_share_and_the_borrowing_cap_has_the_quota_limit_rea
     look(batch, "qq", times=5)
 
     described = describe(batch, job_id)
-    assert (described["status"], described["statusReason"]) == ("RUNNABLE", QUOTA_LIMIT)
+    assert (described["status"], described["statusReason"]) == ("RUNNABLE", OVER_BORROW_LIMIT)
 
 
-def test_job_larger_than_its_share_and_all_lenders_has_the_quota_limit_reason(batch, qq):
+def test_job_needing_more_than_all_lendable_capacity_exceeds_the_borrowable_capacity(batch, qq):
     create_share(batch, "qq", "lender", 1, "LEND")
     create_share(batch, "qq", "reserved", 4, "RESERVE")
     create_share(batch, "qq", "borrower", 2, "LEND_AND_BORROW")
@@ -1507,7 +1520,17 @@ def test_job_larger_than_its_share_and_all_lenders_has_the_quota_limit_reason(ba
     look(batch, "qq", times=5)
 
     described = describe(batch, job_id)
-    assert (described["status"], described["statusReason"]) == ("RUNNABLE", QUOTA_LIMIT)
+    assert (described["status"], described["statusReason"]) == ("RUNNABLE", OVER_LENDABLE)
+
+
+def test_borrow_limit_is_reported_before_lendable_capacity_when_both_fall_short(batch, qq):
+    create_share(batch, "qq", "lender", 1, "LEND")
+    create_share(batch, "qq", "borrower", 2, "LEND_AND_BORROW", borrow_limit=100)
+    job_id = submit(batch, "qq", "huge", "borrower", 5)  # cap 4; lendable 2 + 1
+
+    look(batch, "qq", times=5)
+
+    assert describe(batch, job_id)["statusReason"] == OVER_BORROW_LIMIT
 
 
 def test_job_that_could_borrow_enough_has_no_quota_limit_reason(batch, qq):
@@ -1828,7 +1851,7 @@ def test_job_beyond_its_own_limits_does_not_preempt_another_share(batch, clock, 
     a1 = reclaim(batch, clock, "a1", 3)  # more than the lender's own 2
 
     assert statuses() == {"b1": "RUNNING", "b2": "RUNNING", "b3": "RUNNING", "a1": "RUNNABLE"}
-    assert describe(batch, a1)["statusReason"] == QUOTA_LIMIT
+    assert describe(batch, a1)["statusReason"] == OVER_SHARE_LIMITS
 
 
 def test_jobs_within_their_own_limits_are_not_preempted(batch, clock):
@@ -2118,13 +2141,15 @@ def test_snapshot_front_of_queue_follows_quota_dispatch_order(batch, busy):
     }
 
 
-def test_snapshot_front_of_quota_shares_shows_each_share_s_next_job(batch, busy):
+def test_snapshot_front_of_quota_shares_shows_every_share_s_next_job(batch, busy):
     snapshot = batch.get_job_queue_snapshot(jobQueue="qq")
 
+    # z has no RUNNABLE job: it is listed with an empty list, as in AWS's example.
     assert snapshot["frontOfQuotaShares"] == {
         "quotaShares": {
             "x": [{"jobArn": busy["x4"], "earliestTimeAtPosition": START + 1_000}],
             "y": [{"jobArn": busy["y2"], "earliestTimeAtPosition": START + 1_000}],
+            "z": [],
         },
         "lastUpdatedAt": START + 3_000,
     }
@@ -2145,14 +2170,14 @@ def test_snapshot_quota_share_utilization_shows_each_share_s_usage(batch, busy):
     }
 
 
-def test_snapshot_of_an_idle_quota_managed_queue(batch, qq, clock):
+def test_snapshot_of_an_idle_quota_managed_queue_lists_its_share_empty(batch, qq, clock):
     create_share(batch, "qq", "a")
 
     snapshot = without_metadata(batch.get_job_queue_snapshot(jobQueue="qq"))
 
     assert snapshot == {
         "frontOfQueue": {"jobs": [], "lastUpdatedAt": START},
-        "frontOfQuotaShares": {"quotaShares": {}, "lastUpdatedAt": START},
+        "frontOfQuotaShares": {"quotaShares": {"a": []}, "lastUpdatedAt": START},
         "queueUtilization": {
             "totalCapacityUsage": [],
             "quotaShareUtilization": {"topCapacityUtilization": []},

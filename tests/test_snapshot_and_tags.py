@@ -4,10 +4,14 @@ environments and SAGEMAKER_TRAINING queues (spec §6.7, §6.8)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
+from moto import mock_aws
+from moto.batch.models import batch_backends
 
 import moto_batch_service as mbs
 from tests.conftest import ACCOUNT, PAYLOAD, REGION, START, client_error, make_queue, submit
@@ -170,7 +174,8 @@ def test_fair_share_snapshot_reports_active_shares_and_their_usage(batch):
 
     fair = snapshot(batch, q)["queueUtilization"]["fairshareUtilization"]
 
-    assert fair["activeShareCount"] == 4  # A, B, C, D: E and F have only finished jobs
+    # Shares currently utilizing capacity: A and B. C and D only wait; E and F are done.
+    assert fair["activeShareCount"] == 2
     assert [
         (entry["shareIdentifier"], by_unit(entry["capacityUsage"]))
         for entry in fair["topCapacityUtilization"]
@@ -217,18 +222,102 @@ def test_snapshot_of_an_unknown_queue_is_refused(batch, queue):
     assert client_error(exc) == ("ClientException", "JobQueue nope not found.", 400)
 
 
-def test_snapshot_of_a_container_queue_is_refused(batch):
+@pytest.fixture
+def simple_batch() -> Iterator[Any]:
+    """A batch client under moto's Docker-free batch backend (container jobs never run)."""
+    with mock_aws(config={"batch": {"use_docker": False}}):
+        yield boto3.client("batch", region_name=REGION)
+
+
+def container_jobs(batch: Any, queue: str, *statuses: str) -> list[dict[str, Any]]:
+    """Submit one container job per status and put it in that status in moto's store; the
+    jobs as moto's ListJobs shows them, in submission order."""
+    batch.register_job_definition(
+        jobDefinitionName="def-1",
+        type="container",
+        containerProperties={"image": "busybox", "vcpus": 2, "memory": 128, "command": ["true"]},
+    )
+    moto_batch = batch_backends[ACCOUNT][REGION]
+    ids = []
+    for i, status in enumerate(statuses):
+        job_id = batch.submit_job(jobName=f"job-{i}", jobQueue=queue, jobDefinition="def-1")[
+            "jobId"
+        ]
+        moto_batch.get_job_by_id(job_id).status = status
+        ids.append(job_id)
+    listed = {
+        job["jobId"]: job
+        for status in set(statuses)
+        for job in batch.list_jobs(jobQueue=queue, jobStatus=status)["jobSummaryList"]
+    }
+    return [listed[job_id] for job_id in ids]
+
+
+@pytest.mark.requires_botocore_member("GetJobQueueSnapshotResponse", "queueUtilization")
+def test_snapshot_of_a_container_queue_shows_moto_s_runnable_jobs_and_vcpu_usage(simple_batch):
+    batch = simple_batch
+    make_container_queue(batch, "containers", make_compute_env(batch))
+    first, _running, waiting, _done = container_jobs(
+        batch, "containers", "RUNNABLE", "RUNNING", "RUNNABLE", "SUCCEEDED"
+    )
+
+    got = snapshot(batch, "containers")
+
+    at = got["frontOfQueue"]["lastUpdatedAt"]
+    assert got == {
+        "frontOfQueue": {
+            "jobs": [
+                {"jobArn": first["jobArn"], "earliestTimeAtPosition": first["createdAt"]},
+                {"jobArn": waiting["jobArn"], "earliestTimeAtPosition": waiting["createdAt"]},
+            ],
+            "lastUpdatedAt": at,
+        },
+        "queueUtilization": {
+            "totalCapacityUsage": [{"capacityUnit": "VCPU", "quantity": 2.0}],
+            "lastUpdatedAt": at,
+        },
+    }
+
+
+@pytest.mark.requires_botocore_member("GetJobQueueSnapshotResponse", "queueUtilization")
+def test_container_vcpu_usage_follows_resource_requirements_and_overrides(simple_batch):
+    batch = simple_batch
+    make_container_queue(batch, "containers", make_compute_env(batch))
+    batch.register_job_definition(
+        jobDefinitionName="def-rr",
+        type="container",
+        containerProperties={
+            "image": "busybox",
+            "resourceRequirements": [
+                {"type": "VCPU", "value": "3"},
+                {"type": "MEMORY", "value": "512"},
+            ],
+        },
+    )
+    moto_batch = batch_backends[ACCOUNT][REGION]
+    for overrides in ({}, {"resourceRequirements": [{"type": "VCPU", "value": "0.5"}]}):
+        job_id = batch.submit_job(
+            jobName="job",
+            jobQueue="containers",
+            jobDefinition="def-rr",
+            containerOverrides=overrides,
+        )["jobId"]
+        moto_batch.get_job_by_id(job_id).status = "RUNNING"
+
+    usage = snapshot(batch, "containers")["queueUtilization"]["totalCapacityUsage"]
+
+    assert usage == [{"capacityUnit": "VCPU", "quantity": 3.5}]
+
+
+@pytest.mark.requires_botocore_member("GetJobQueueSnapshotResponse", "queueUtilization")
+def test_snapshot_of_an_empty_container_queue(simple_batch):
+    batch = simple_batch
     make_container_queue(batch, "containers", make_compute_env(batch))
 
-    with pytest.raises(ClientError) as exc:
-        batch.get_job_queue_snapshot(jobQueue="containers")
+    got = snapshot(batch, "containers")
 
-    assert client_error(exc) == (
-        "ClientException",
-        "Job queue containers is not of type SAGEMAKER_TRAINING; only SAGEMAKER_TRAINING job "
-        "queues are emulated by GetJobQueueSnapshot",
-        400,
-    )
+    assert got["frontOfQueue"]["jobs"] == []
+    assert got["queueUtilization"]["totalCapacityUsage"] == []
 
 
 # -- tagging -------------------------------------------------------------------------------
