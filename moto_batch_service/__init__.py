@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ._moto import IncompatibleMotoError, register
 from .backend import ServiceJobBackend, service_job_backends
+from .exceptions import ServiceJobHelperError
 from .lifecycle import Outcome, capacity_shortage, fail, succeed, time_out
 from .models import ServiceEnvironment, ServiceJob, ServiceJobStatus, ServiceQueue
 from .seeding import add_service_job, plan_service_job_attempts, set_service_job_status
@@ -20,6 +21,7 @@ __all__ = [
     "ServiceEnvironment",
     "ServiceJob",
     "ServiceJobBackend",
+    "ServiceJobHelperError",
     "ServiceJobStatus",
     "ServiceQueue",
     "__version__",

@@ -847,3 +847,53 @@ def test_add_service_job_refuses_a_container_queue(batch):
 def test_helpers_are_exported_from_the_package():
     assert moto_batch_service.add_service_job is add_service_job
     assert moto_batch_service.set_service_job_status is set_service_job_status
+
+
+# -- what the helpers raise --------------------------------------------------------------------
+
+
+def test_a_refused_helper_call_reads_as_the_plain_sentence(batch):
+    with pytest.raises(moto_batch_service.ServiceJobHelperError) as exc:
+        add_service_job("training", "seeded", status="DONE")
+
+    assert str(exc.value) == f"status DONE must be one of {STATUS_CHOICES}"
+    assert isinstance(exc.value, ClientException)
+    assert (exc.value.code, exc.value.message) == (400, str(exc.value))
+
+
+def test_set_status_refusals_read_as_the_plain_sentence(batch):
+    job_id = "0b6c1c3e-4f6e-4a8e-9d3e-0d8c2b8e7a11"
+
+    with pytest.raises(moto_batch_service.ServiceJobHelperError, match=r"^Job \S+ not found$"):
+        set_service_job_status(job_id, "RUNNING")
+
+
+def test_a_helper_given_an_unknown_region_says_so(batch):
+    with pytest.raises(moto_batch_service.ServiceJobHelperError) as exc:
+        add_service_job("training", "seeded", region_name="moon-1")
+
+    assert str(exc.value) == "Unknown region moon-1"
+
+
+def test_a_helper_given_a_malformed_account_refuses_it(batch):
+    with pytest.raises(moto_batch_service.ServiceJobHelperError) as exc:
+        add_service_job("training", "seeded", account_id="my-account")
+
+    assert str(exc.value) == (
+        "Invalid value for accountId ('my-account'): it must be a 12-digit AWS account ID"
+    )
+    assert "my-account" not in service_job_backends
+
+
+def test_planning_the_attempts_of_a_seeded_job_is_refused(batch):
+    job = add_service_job("training", "seeded", status="RUNNABLE")
+
+    with pytest.raises(moto_batch_service.ServiceJobHelperError) as exc:
+        moto_batch_service.plan_service_job_attempts(job.job_id, moto_batch_service.fail("oom"))
+
+    assert str(exc.value) == (
+        f"Job {job.job_id} was stored by add_service_job and never moves by itself, so planned "
+        "attempts would never happen; plan the attempts of a job submitted with "
+        "SubmitServiceJob, or move this one with set_service_job_status"
+    )
+    assert job.planned == []
