@@ -56,6 +56,11 @@ FILTER_NAMES = ANY_STATUS_FILTERS + STATUS_FILTERS + LEGACY_FILTERS
 SCAN_COST = 4  # a Python-level step of the key walk, in C-level steps of a list pass
 
 
+_DISPATCH_ORDER = (
+    ServiceJobStatus.SCHEDULED.value,
+    ServiceJobStatus.STARTING.value,
+    ServiceJobStatus.RUNNING.value,
+)
 MAX_BULK_TERMINATE = 50
 SNAPSHOT_JOBS = 100
 SNAPSHOT_TOP_SHARES = 20
@@ -1206,20 +1211,41 @@ class ServiceJobBackend(BaseBackend):
         return self._store_job(queue, job_name, payload, created_at=created_at, **fields)
 
     def set_status(self, job: ServiceJob, status: str, reason: str | None, at: int) -> None:
-        """Put a job in ``status`` now, as a test says, with the timestamps AWS would set.
+        """Put a job in ``status`` now, as a test says, with the fields AWS shows for it.
 
         A job put in STARTING, RUNNING or SUCCEEDED without a training job is first
         dispatched (``scheduledAt``, ``latestAttempt``); SUCCEEDED also gets ``startedAt``.
+        Moving backwards undoes what the later statuses set: the open attempt ends (into
+        ``attempts`` if it ran); SUBMITTED and PENDING drop ``scheduledAt``, ``startedAt`` and
+        ``latestAttempt``; leaving a final status drops ``stoppedAt``; a waiting job has no
+        termination under way; going back to an earlier dispatched status opens a new attempt.
         """
         if status not in STATUSES:
             raise not_one_of("status", status, STATUSES)
         old = job.status
+        restart = (
+            old in DISPATCHED
+            and status in DISPATCHED
+            and _DISPATCH_ORDER.index(status) < _DISPATCH_ORDER.index(old)
+        )
+        if old in DISPATCHED and (restart or status not in DISPATCHED | TERMINAL):
+            if job.attempt_started_at is not None:  # it ran: a counted attempt ends
+                job.attempts.append(job._attempt_detail(at, reason))
+            job.attempt_started_at = job.attempt_clock = None
+        if old in TERMINAL and status not in TERMINAL:
+            job.stopped_at = None
+            job.is_terminated = False
+        if status not in DISPATCHED | TERMINAL:  # waiting again: no termination under way
+            self._stopping.pop(job.job_id, None)
+            job.is_terminated = False
+        if status in (ServiceJobStatus.SUBMITTED.value, ServiceJobStatus.PENDING.value):
+            job.scheduled_at = job.started_at = job.training_job_arn = None
         if status in (
             ServiceJobStatus.STARTING.value,
             ServiceJobStatus.RUNNING.value,
             ServiceJobStatus.SUCCEEDED.value,
         ):
-            if old not in DISPATCHED:
+            if old not in DISPATCHED or restart:
                 job.enter(ServiceJobStatus.SCHEDULED.value, at)
             if (
                 status == ServiceJobStatus.SUCCEEDED.value
