@@ -11,9 +11,11 @@ import base64
 import binascii
 import hashlib
 import heapq
+import hmac
 import itertools
 import json
 import re
+import secrets
 import threading
 from bisect import bisect_left
 from datetime import datetime, timedelta
@@ -195,15 +197,34 @@ def _seq_page(
     return items, None
 
 
+# Signs the tokens this process hands out: a token is only accepted as issued, by this
+# process (a restarted server refuses the old ones), for the request that got it.
+_TOKEN_KEY = secrets.token_bytes(32)
+
+
+def _token_mac(created_at: int, seq: int, fingerprint: str) -> str:
+    message = json.dumps([created_at, seq, fingerprint], separators=(",", ":")).encode()
+    return hmac.new(_TOKEN_KEY, message, hashlib.sha256).hexdigest()[:32]
+
+
 def _encode_token(key: JobKey, fingerprint: str) -> str:
-    raw = json.dumps([key[0], key[1], fingerprint], separators=(",", ":")).encode()
+    created_at, seq = key
+    mac = _token_mac(created_at, seq, fingerprint)
+    raw = json.dumps([created_at, seq, fingerprint, mac], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode()
 
 
 def _decode_token(token: str, fingerprint: str, request: str) -> JobKey:
+    """The cursor of a token this process issued; refused if altered, forged or foreign."""
     try:
-        created_at, seq, issued_for = json.loads(base64.urlsafe_b64decode(token.encode()))
-        if not (isinstance(created_at, int) and isinstance(seq, int)):
+        created_at, seq, issued_for, mac = json.loads(base64.urlsafe_b64decode(token.encode()))
+        if not (
+            type(created_at) is int
+            and type(seq) is int
+            and isinstance(issued_for, str)
+            and isinstance(mac, str)
+            and hmac.compare_digest(mac, _token_mac(created_at, seq, issued_for))
+        ):
             raise ValueError(token)
     except (ValueError, TypeError, binascii.Error):
         raise ClientException(f"Invalid nextToken: {token}") from None
