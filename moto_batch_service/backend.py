@@ -3,6 +3,10 @@
 ``service_job_backends[account_id][region_name]`` is a moto ``BackendDict`` for
 the "batch" service, so ``mock_aws`` and ``/moto-api/reset`` wipe it like every
 moto backend. Look the backend up each time; never keep one across tests.
+
+A request holds ``RESET_LOCK`` from before it looks its backend up until it has
+answered: moto holds the same lock while a reset wipes every backend, so a request
+racing a reset sees the store either as it was before the reset or as after it.
 """
 
 from __future__ import annotations
@@ -44,6 +48,13 @@ from .models import (
 )
 from .quota import QuotaShare, quota_share_policy
 from .quota_dispatch import quota_order, share_fronts
+
+try:  # held by moto while a reset (mock_aws, /moto-api/reset) wipes every backend
+    from moto.core.base_backend import backend_lock as _moto_backend_lock
+except ImportError:  # a moto without it: requests at least never overlap each other
+    _moto_backend_lock = threading.RLock()
+
+RESET_LOCK = _moto_backend_lock
 
 ALREADY_EXISTS = "Object already exists"
 DEFAULT_PAGE = 100

@@ -21,6 +21,7 @@ from typing import Any
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
+from .backend import RESET_LOCK
 from .exceptions import ClientException
 from .lifecycle import Outcome, capacity_shortage, fail, succeed, time_out
 from .seeding import backend_of, plan_service_job_attempts
@@ -86,9 +87,9 @@ def plan_attempts(request: Any, full_url: str, headers: Any) -> tuple[int, dict[
         if body.get("region") is not None:
             region = body["region"]
         planned = [_outcome(raw) for raw in outcomes]
-        backend = backend_of(account, region)
-        with backend.lock:
-            plan_service_job_attempts(job_id, *planned, account_id=account, region_name=region)
+        with RESET_LOCK:
+            with backend_of(account, region).lock:
+                plan_service_job_attempts(job_id, *planned, account_id=account, region_name=region)
     except ClientException as error:
         return 400, {"Content-Type": "application/json"}, error.description
     return 201, {"Content-Type": "application/json"}, "{}"
