@@ -716,9 +716,12 @@ class ServiceJobBackend(BaseBackend):
         return job
 
     def terminate_service_jobs(
-        self, identifiers: list[str] | None, reason: str | None
+        self, identifiers: list[str] | None, reason: str | None, denied: str | None = None
     ) -> tuple[list[str], list[dict[str, str]]]:
-        """The bulk TerminateServiceJobs: per-job outcome, unknown IDs count as successful."""
+        """The bulk TerminateServiceJobs: per-job outcome, unknown IDs count as successful.
+
+        ``denied``: the caller may not terminate jobs (IAM), why: each job is refused so.
+        """
         if not identifiers:
             raise missing("jobs")
         if len(identifiers) > MAX_BULK_TERMINATE:
@@ -737,6 +740,9 @@ class ServiceJobBackend(BaseBackend):
                         "message": f"{identifier} is not a service job ID or ARN",
                     }
                 )
+                continue
+            if denied is not None:
+                errors.append({"job": identifier, "code": "AccessDenied", "message": denied})
                 continue
             try:
                 self.terminate_service_job(identifier, reason)

@@ -15,12 +15,13 @@ from moto.batch.responses import BatchResponse
 
 from .backend import ALREADY_EXISTS, RESET_LOCK, ServiceJobBackend, service_job_backends
 from .exceptions import ClientException, missing
+from .iam import AwsActionNames
 from .models import SAGEMAKER_TRAINING
 from .params import Params
 from .quota import quota_share_policy
 
 
-class QueueResponse(BatchResponse):
+class QueueResponse(AwsActionNames, BatchResponse):
     """create/describe/update/deletejobqueue for both kinds of job queue, and tags."""
 
     _service_backend: ServiceJobBackend | None = None

@@ -15,6 +15,7 @@ from werkzeug.http import http_date
 
 from ._moto import partition_of
 from .backend import RESET_LOCK, ServiceJobBackend, service_job_backends
+from .iam import AccessDeniedException, AwsActionNames
 from .params import Params
 
 OPERATIONS = frozenset(
@@ -47,7 +48,7 @@ def _dump(body: dict[str, Any]) -> str:
     return json.dumps(body, separators=(",", ":"))
 
 
-class ServiceJobResponse(BaseResponse):
+class ServiceJobResponse(AwsActionNames, BaseResponse):
     """``POST /v1/<operation>`` for every service-job operation.
 
     The action is the path segment after ``/v1/`` (as in moto's ``BatchResponse``),
@@ -55,6 +56,7 @@ class ServiceJobResponse(BaseResponse):
     """
 
     _backend: ServiceJobBackend | None = None
+    _denied: str | None = None  # TerminateServiceJobs: why each job is refused, if it is
 
     def __init__(self) -> None:
         super().__init__(service_name="batch")
@@ -124,19 +126,25 @@ class ServiceJobResponse(BaseResponse):
         headers = self.response_headers
         try:
             self._authenticate_and_authorize_normal_action("*")
-        except HTTPException as denied:
-            response = denied.description, {"status": denied.code}
-            return self._answer(*self._transform_response(headers, response))
+        except AccessDeniedException as denied:
+            if action != "terminateservicejobs":  # which AWS refuses job by job
+                return self._error(denied)
+            self._denied = denied.message
+        except HTTPException as error:
+            return self._error(error)
         try:
             with self.backend.lock:
                 body = getattr(self, action)()
         except HTTPException as error:
-            error_headers: dict[str, Any] = dict(error.get_headers() or [])
-            error_headers["status"] = error.code
-            response = error.description, error_headers
-            return self._answer(*self._transform_response(headers, response))
+            return self._error(error)
         gen_amzn_requestid_long(headers)
         return 200, headers, body
+
+    def _error(self, error: HTTPException) -> Any:
+        error_headers: dict[str, Any] = dict(error.get_headers() or [])
+        error_headers["status"] = error.code
+        response = error.description, error_headers
+        return self._answer(*self._transform_response(self.response_headers, response))
 
     def _answer(self, status: int, headers: Any, body: Any) -> Any:
         headers, body = self._enrich_response(headers, body)
@@ -226,7 +234,7 @@ class ServiceJobResponse(BaseResponse):
     def terminateservicejobs(self) -> str:
         p = self._members()
         successful, errors = self.backend.terminate_service_jobs(
-            p.strings("jobs"), p.string("reason")
+            p.strings("jobs"), p.string("reason"), denied=self._denied
         )
         return _dump({"successful": successful, "errors": errors})
 
