@@ -1009,3 +1009,14 @@ def test_a_running_job_put_back_to_scheduled_starts_a_new_attempt(batch, fixed_n
     assert latest_attempt(described) not in (first, None)
     assert described["scheduledAt"] == fixed_now
     assert described["attempts"] == [attempt_of(first, CREATED, fixed_now)]
+
+
+def test_a_job_put_back_to_runnable_drops_a_termination_under_way(batch, queue):
+    job_id = submit(batch, queue)["jobId"]
+    set_service_job_status(job_id, "RUNNING")
+    batch.terminate_service_job(jobId=job_id, reason="stop")  # would fail at the next look
+
+    set_service_job_status(job_id, "RUNNABLE")
+
+    described = describe(batch, job_id)
+    assert (described["status"], described["isTerminated"]) == ("RUNNABLE", False)
