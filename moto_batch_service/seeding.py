@@ -67,10 +67,6 @@ def _helper_errors() -> Iterator[None]:
         raise ServiceJobHelperError(error.message) from None
 
 
-def _backend(account_id: str, region_name: str) -> ServiceJobBackend:
-    return backend_of(account_id, region_name)
-
-
 def add_service_job(
     job_queue: str,
     job_name: str,
@@ -101,7 +97,7 @@ def add_service_job(
     with _helper_errors():
         if status not in STATUSES:
             raise not_one_of("status", status, STATUSES)
-        backend = _backend(account_id, region_name)
+        backend = backend_of(account_id, region_name)
         check.name("jobName", job_name)
         check.int_range("schedulingPriority", scheduling_priority, 0, 9999)
         job_tags = check.tags(tags)
@@ -175,10 +171,11 @@ def set_service_job_status(
 
     Entering SCHEDULED sets ``scheduledAt`` and a new ``latestAttempt``; RUNNING
     sets ``startedAt`` (first time only); SUCCEEDED/FAILED set ``stoppedAt`` and
-    close the attempt. A submitted job continues its progression from here.
+    close the attempt. Moving backwards undoes what the later statuses set (see
+    ``ServiceJobBackend.set_status``). A submitted job continues its progression from here.
     """
     with _helper_errors():
-        backend = _backend(account_id, region_name)
+        backend = backend_of(account_id, region_name)
         job = backend.get_job(job_id_or_arn)
         backend.set_status(job, status, status_reason, now_ms())
         return job
@@ -195,7 +192,8 @@ def plan_service_job_attempts(
     ``capacity_shortage()`` applies the next time the job is SCHEDULED (it goes back to
     RUNNABLE without using an attempt); ``succeed()``, ``fail(reason)`` and ``time_out()``
     end the next RUNNING attempt. Attempts with nothing planned succeed. Planning while
-    the job runs decides the running attempt.
+    the job runs decides the running attempt. A seeded job (``add_service_job``) never
+    runs by itself: planning its attempts is refused.
     """
     for outcome in outcomes:
         if not isinstance(outcome, Outcome):
@@ -204,7 +202,7 @@ def plan_service_job_attempts(
                 f"not {outcome!r}"
             )
     with _helper_errors():
-        job = _backend(account_id, region_name).get_job(job_id_or_arn)
+        job = backend_of(account_id, region_name).get_job(job_id_or_arn)
         if job.progress is None:
             raise ClientException(
                 f"Job {job.job_id} was stored by add_service_job and never moves by itself, "
