@@ -15,6 +15,7 @@ from ._activation import IncompatibleMotoError, activate, install
 
 if TYPE_CHECKING:
     from .backend import ServiceJobBackend, service_job_backends
+    from .exceptions import ServiceJobHelperError
     from .lifecycle import Outcome, capacity_shortage, fail, succeed, time_out
     from .models import ServiceEnvironment, ServiceJob, ServiceJobStatus, ServiceQueue
     from .seeding import (
@@ -29,6 +30,7 @@ __version__ = "0.1.0"
 # name -> the module that defines it, imported (and the package activated) at first use
 _LAZY = {
     "ServiceJobBackend": "backend",
+    "ServiceJobHelperError": "exceptions",
     "service_job_backends": "backend",
     "Outcome": "lifecycle",
     "capacity_shortage": "lifecycle",
@@ -51,6 +53,7 @@ __all__ = [
     "ServiceEnvironment",
     "ServiceJob",
     "ServiceJobBackend",
+    "ServiceJobHelperError",
     "ServiceJobStatus",
     "ServiceQueue",
     "__version__",

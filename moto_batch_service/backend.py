@@ -3,6 +3,10 @@
 ``service_job_backends[account_id][region_name]`` is a moto ``BackendDict`` for
 the "batch" service, so ``mock_aws`` and ``/moto-api/reset`` wipe it like every
 moto backend. Look the backend up each time; never keep one across tests.
+
+A request holds ``RESET_LOCK`` from before it looks its backend up until it has
+answered: moto holds the same lock while a reset wipes every backend, so a request
+racing a reset sees the store either as it was before the reset or as after it.
 """
 
 from __future__ import annotations
@@ -11,9 +15,11 @@ import base64
 import binascii
 import hashlib
 import heapq
+import hmac
 import itertools
 import json
 import re
+import secrets
 import threading
 from bisect import bisect_left
 from datetime import datetime, timedelta
@@ -43,6 +49,13 @@ from .models import (
 from .quota import QuotaShare, quota_share_policy
 from .quota_dispatch import quota_order, share_fronts
 
+try:  # held by moto while a reset (mock_aws, /moto-api/reset) wipes every backend
+    from moto.core.base_backend import backend_lock as _moto_backend_lock
+except ImportError:  # a moto without it: requests at least never overlap each other
+    _moto_backend_lock = threading.RLock()
+
+RESET_LOCK = _moto_backend_lock
+
 ALREADY_EXISTS = "Object already exists"
 DEFAULT_PAGE = 100
 STATUSES = ServiceJobStatus.values()
@@ -56,6 +69,11 @@ FILTER_NAMES = ANY_STATUS_FILTERS + STATUS_FILTERS + LEGACY_FILTERS
 SCAN_COST = 4  # a Python-level step of the key walk, in C-level steps of a list pass
 
 
+_DISPATCH_ORDER = (
+    ServiceJobStatus.SCHEDULED.value,
+    ServiceJobStatus.STARTING.value,
+    ServiceJobStatus.RUNNING.value,
+)
 MAX_BULK_TERMINATE = 50
 MAX_ENVIRONMENTS = 50  # service environments per account and region (AWS, fixed)
 MAX_ACTIVE_SHARES = 500  # active share identifiers per fair-share job queue (AWS)
@@ -247,15 +265,34 @@ def _seq_page(
     return items, None
 
 
+# Signs the tokens this process hands out: a token is only accepted as issued, by this
+# process (a restarted server refuses the old ones), for the request that got it.
+_TOKEN_KEY = secrets.token_bytes(32)
+
+
+def _token_mac(created_at: int, seq: int, fingerprint: str) -> str:
+    message = json.dumps([created_at, seq, fingerprint], separators=(",", ":")).encode()
+    return hmac.new(_TOKEN_KEY, message, hashlib.sha256).hexdigest()[:32]
+
+
 def _encode_token(key: JobKey, fingerprint: str) -> str:
-    raw = json.dumps([key[0], key[1], fingerprint], separators=(",", ":")).encode()
+    created_at, seq = key
+    mac = _token_mac(created_at, seq, fingerprint)
+    raw = json.dumps([created_at, seq, fingerprint, mac], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode()
 
 
 def _decode_token(token: str, fingerprint: str, request: str) -> JobKey:
+    """The cursor of a token this process issued; refused if altered, forged or foreign."""
     try:
-        created_at, seq, issued_for = json.loads(base64.urlsafe_b64decode(token.encode()))
-        if not (isinstance(created_at, int) and isinstance(seq, int)):
+        created_at, seq, issued_for, mac = json.loads(base64.urlsafe_b64decode(token.encode()))
+        if not (
+            type(created_at) is int
+            and type(seq) is int
+            and isinstance(issued_for, str)
+            and isinstance(mac, str)
+            and hmac.compare_digest(mac, _token_mac(created_at, seq, issued_for))
+        ):
             raise ValueError(token)
     except (ValueError, TypeError, binascii.Error):
         raise ClientException(f"Invalid nextToken: {token}") from None
@@ -812,9 +849,12 @@ class ServiceJobBackend(BaseBackend):
         return job
 
     def terminate_service_jobs(
-        self, identifiers: list[str] | None, reason: str | None
+        self, identifiers: list[str] | None, reason: str | None, denied: str | None = None
     ) -> tuple[list[str], list[dict[str, str]]]:
-        """The bulk TerminateServiceJobs: per-job outcome, unknown IDs count as successful."""
+        """The bulk TerminateServiceJobs: per-job outcome, unknown IDs count as successful.
+
+        ``denied``: the caller may not terminate jobs (IAM), why: each job is refused so.
+        """
         if not identifiers:
             raise missing("jobs")
         if len(identifiers) > MAX_BULK_TERMINATE:
@@ -833,6 +873,9 @@ class ServiceJobBackend(BaseBackend):
                         "message": f"{identifier} is not a service job ID or ARN",
                     }
                 )
+                continue
+            if denied is not None:
+                errors.append({"job": identifier, "code": "AccessDenied", "message": denied})
                 continue
             try:
                 self.terminate_service_job(identifier, reason)
@@ -1357,14 +1400,35 @@ class ServiceJobBackend(BaseBackend):
         return self._store_job(queue, job_name, payload, created_at=created_at, **fields)
 
     def set_status(self, job: ServiceJob, status: str, reason: str | None, at: int) -> None:
-        """Put a job in ``status`` now, as a test says, with the timestamps AWS would set.
+        """Put a job in ``status`` now, as a test says, with the fields AWS shows for it.
 
         A job put in STARTING, RUNNING or SUCCEEDED without a training job is first
         dispatched (``scheduledAt``, ``latestAttempt``); SUCCEEDED also gets ``startedAt``.
+        Moving backwards undoes what the later statuses set: the open attempt ends (into
+        ``attempts`` if it ran); SUBMITTED and PENDING drop ``scheduledAt``, ``startedAt`` and
+        ``latestAttempt``; leaving a final status drops ``stoppedAt``; a waiting job has no
+        termination under way; going back to an earlier dispatched status opens a new attempt.
         """
         if status not in STATUSES:
             raise not_one_of("status", status, STATUSES)
         old = job.status
+        restart = (
+            old in DISPATCHED
+            and status in DISPATCHED
+            and _DISPATCH_ORDER.index(status) < _DISPATCH_ORDER.index(old)
+        )
+        if old in DISPATCHED and (restart or status not in DISPATCHED | TERMINAL):
+            if job.attempt_started_at is not None:  # it ran: a counted attempt ends
+                job.attempts.append(job._attempt_detail(at, reason))
+            job.attempt_started_at = job.attempt_clock = None
+        if old in TERMINAL and status not in TERMINAL:
+            job.stopped_at = None
+            job.is_terminated = False
+        if status not in DISPATCHED | TERMINAL:  # waiting again: no termination under way
+            self._stopping.pop(job.job_id, None)
+            job.is_terminated = False
+        if status in (ServiceJobStatus.SUBMITTED.value, ServiceJobStatus.PENDING.value):
+            job.scheduled_at = job.started_at = job.training_job_arn = None
         if status in DISPATCHED and old not in DISPATCHED:
             job.environment = None  # placed afresh, as a dispatch places it (see ServiceQueue)
         if status in (
@@ -1372,7 +1436,7 @@ class ServiceJobBackend(BaseBackend):
             ServiceJobStatus.RUNNING.value,
             ServiceJobStatus.SUCCEEDED.value,
         ):
-            if old not in DISPATCHED:
+            if old not in DISPATCHED or restart:
                 job.enter(ServiceJobStatus.SCHEDULED.value, at)
             if (
                 status == ServiceJobStatus.SUCCEEDED.value

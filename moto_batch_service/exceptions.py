@@ -1,8 +1,9 @@
-"""Errors raised by the service-job backend.
+"""Errors raised by the service-job backend and the test helpers.
 
 Every caller error is moto's batch ``ClientException`` (HTTP 400,
 ``{"__type": "ClientException", "message": ...}``), the only client error the
-botocore model lists for these operations.
+botocore model lists for these operations. The test helpers raise its subclass
+``ServiceJobHelperError``, whose ``str()`` is the plain message.
 """
 
 from __future__ import annotations
@@ -13,10 +14,25 @@ from moto.batch.exceptions import ClientException
 
 __all__ = [
     "ClientException",
+    "ServiceJobHelperError",
     "invalid_value",
     "missing",
     "not_one_of",
 ]
+
+
+class ServiceJobHelperError(ClientException):
+    """A test helper (``add_service_job``, ...) refused its arguments.
+
+    A ``ClientException`` (``.message``, ``.code`` 400) whose ``str()`` is the sentence
+    itself rather than werkzeug's ``400 Bad Request: {"__type": ...}``.
+    """
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
 
 
 def missing(member: str) -> ClientException:

@@ -9,10 +9,12 @@ Fixtures:
   of moto's default account in us-east-1.
 - ``seed_service_job``: ``add_service_job`` (see ``moto_batch_service.seeding``).
 - ``service_job_transition``: call it with a transition (``{"progression": "immediate"}``)
-  to steer ``batch::service_job`` for this test only; the default comes back afterwards.
+  to steer ``batch::service_job`` for this test only; the transition in force before comes
+  back afterwards.
 - ``moto_batch_server``: a moto server with service jobs, one per test session (per xdist
   worker), on a free loopback port; gives its endpoint URL. ``moto_batch_endpoint`` gives
-  the same URL after resetting the server's state, for a clean slate per test.
+  the same URL after resetting the server's state, for a clean slate per test; transitions
+  the test sets (over HTTP too) are undone afterwards.
 """
 
 from __future__ import annotations
@@ -29,11 +31,14 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture
-def service_jobs() -> Iterator[ServiceJobBackend]:
+def service_jobs(request: pytest.FixtureRequest) -> Iterator[ServiceJobBackend]:
     """An active ``mock_aws`` and the service-job backend of the default account/region."""
     from moto import mock_aws
     from moto.core.models import DEFAULT_ACCOUNT_ID
 
+    if "moto_batch_endpoint" in request.fixturenames:
+        # Its reset would orphan the backend given here: let it reset first.
+        request.getfixturevalue("moto_batch_endpoint")
     with mock_aws():
         yield moto_batch_service.service_job_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
 
@@ -44,9 +49,34 @@ def seed_service_job() -> Callable[..., Any]:
     return moto_batch_service.add_service_job
 
 
+def _transitions() -> dict[str, dict[str, Any]]:
+    """The transition in force for every model moto's state manager knows (copies)."""
+    import copy
+
+    from moto.moto_api import state_manager
+
+    return {
+        model: copy.deepcopy(state_manager.get_transition(model))
+        for model in state_manager.get_registered_models()
+    }
+
+
+def _restore_transitions(before: dict[str, dict[str, Any]]) -> None:
+    """Put back the transitions of ``_transitions()`` that have changed since."""
+    from moto.moto_api import state_manager
+
+    for model, transition in before.items():
+        if state_manager.get_transition(model) == transition:
+            continue
+        state_manager.unset_transition(model)  # the default, if that is what was in force
+        if state_manager.get_transition(model) != transition:
+            state_manager.set_transition(model, transition)
+
+
 @pytest.fixture
 def service_job_transition() -> Iterator[Callable[[dict[str, Any]], None]]:
-    """Set the ``batch::service_job`` transition for this test; it is unset afterwards."""
+    """Set the ``batch::service_job`` transition for this test; the one in force before
+    comes back afterwards."""
     from moto.moto_api import state_manager
 
     from moto_batch_service._moto import SERVICE_JOB_MODEL
@@ -56,8 +86,9 @@ def service_job_transition() -> Iterator[Callable[[dict[str, Any]], None]]:
     def set_transition(transition: dict[str, Any]) -> None:
         state_manager.set_transition(SERVICE_JOB_MODEL, transition)
 
+    before = _transitions()
     yield set_transition
-    state_manager.unset_transition(SERVICE_JOB_MODEL)
+    _restore_transitions(before)
 
 
 @pytest.fixture(scope="session")
@@ -77,9 +108,15 @@ def moto_batch_server() -> Iterator[str]:
 
 
 @pytest.fixture
-def moto_batch_endpoint(moto_batch_server: str) -> str:
-    """The session's server endpoint, its state reset (all services) for this test."""
+def moto_batch_endpoint(moto_batch_server: str) -> Iterator[str]:
+    """The session's server endpoint, its state reset (all services) for this test.
+
+    The server runs in this process: transitions a test sets on it over HTTP
+    (``/moto-api/state-manager/set-transition``) are undone afterwards, like the others.
+    """
     import requests
 
     requests.post(f"{moto_batch_server}/moto-api/reset", timeout=30).raise_for_status()
-    return moto_batch_server
+    before = _transitions()
+    yield moto_batch_server
+    _restore_transitions(before)

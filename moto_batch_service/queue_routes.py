@@ -13,32 +13,42 @@ from urllib.parse import unquote
 
 from moto.batch.responses import BatchResponse
 
-from .backend import ALREADY_EXISTS, ServiceJobBackend, service_job_backends
+from .backend import ALREADY_EXISTS, RESET_LOCK, ServiceJobBackend, service_job_backends
 from .exceptions import ClientException, missing
+from .iam import AwsActionNames
 from .models import SAGEMAKER_TRAINING
 from .params import Params
 from .quota import quota_share_policy
 
 
-class QueueResponse(BatchResponse):
+class QueueResponse(AwsActionNames, BatchResponse):
     """create/describe/update/deletejobqueue for both kinds of job queue, and tags."""
+
+    _service_backend: ServiceJobBackend | None = None
 
     @property
     def service_backend(self) -> ServiceJobBackend:
-        return service_job_backends[self.current_account][self.region]
+        """The service-job backend of this request, looked up once (by ``call_action``)."""
+        if self._service_backend is None:
+            self._service_backend = service_job_backends[self.current_account][self.region]
+        return self._service_backend
 
     def setup_class(
         self, request: Any, full_url: str, headers: Any, use_raw_body: bool = False
     ) -> None:
         # As in ServiceJobResponse: a body that is not UTF-8 is refused by ``Params`` as a
         # ClientException instead of failing moto's decoding with a 500; an empty body reads
-        # as ``{}`` (moto's scheduling-policy handlers ``json.loads`` it unchecked).
-        super().setup_class(request, full_url, headers, use_raw_body=True)
+        # as ``{}`` (moto's scheduling-policy handlers ``json.loads`` it unchecked). moto
+        # reads its IAM store here: not while a reset wipes it.
+        with RESET_LOCK:
+            super().setup_class(request, full_url, headers, use_raw_body=True)
         self.body = self.body or b"{}"
 
     def call_action(self) -> Any:
-        with self.service_backend.lock:
-            return super().call_action()
+        with RESET_LOCK:  # before or after a reset, never during one
+            self._service_backend = service_job_backends[self.current_account][self.region]
+            with self._service_backend.lock:
+                return super().call_action()
 
     def createjobqueue(self) -> str:
         p = Params(self.body)

@@ -14,7 +14,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date
 
 from ._moto import partition_of
-from .backend import ServiceJobBackend, service_job_backends
+from .backend import RESET_LOCK, ServiceJobBackend, service_job_backends
+from .iam import AccessDeniedException, AwsActionNames
 from .params import Params
 
 OPERATIONS = frozenset(
@@ -47,12 +48,15 @@ def _dump(body: dict[str, Any]) -> str:
     return json.dumps(body, separators=(",", ":"))
 
 
-class ServiceJobResponse(BaseResponse):
+class ServiceJobResponse(AwsActionNames, BaseResponse):
     """``POST /v1/<operation>`` for every service-job operation.
 
     The action is the path segment after ``/v1/`` (as in moto's ``BatchResponse``),
     so the server answers operations its own botocore may not know yet.
     """
+
+    _backend: ServiceJobBackend | None = None
+    _denied: str | None = None  # TerminateServiceJobs: why each job is refused, if it is
 
     def __init__(self) -> None:
         super().__init__(service_name="batch")
@@ -61,8 +65,10 @@ class ServiceJobResponse(BaseResponse):
         self, request: Any, full_url: str, headers: Any, use_raw_body: bool = False
     ) -> None:
         # Keep the body as bytes: moto's UTF-8 decoding would turn a body that is not
-        # UTF-8 into a 500; ``Params`` refuses it as a ClientException instead.
-        super().setup_class(request, full_url, headers, use_raw_body=True)
+        # UTF-8 into a 500; ``Params`` refuses it as a ClientException instead. moto reads
+        # its IAM store here (the account of the access key): not while a reset wipes it.
+        with RESET_LOCK:
+            super().setup_class(request, full_url, headers, use_raw_body=True)
 
     @classmethod
     def answer(cls, request: Any, url: str) -> Any:
@@ -86,18 +92,22 @@ class ServiceJobResponse(BaseResponse):
         self.partition = partition_of(self.region)
         self.response_headers = {"server": "amazon.com", "date": http_date(utcnow())}
         self.access_key = self.get_access_key()
-        self.current_account = self.get_current_account()
-        mark_account_as_visited(
-            account_id=self.current_account,
-            access_key=self.access_key,
-            service="batch",
-            region=self.region,
-        )
+        with RESET_LOCK:
+            self.current_account = self.get_current_account()
+            mark_account_as_visited(
+                account_id=self.current_account,
+                access_key=self.access_key,
+                service="batch",
+                region=self.region,
+            )
         return self.call_action()
 
     @property
     def backend(self) -> ServiceJobBackend:
-        return service_job_backends[self.current_account][self.region]
+        """The backend of this request, looked up once (by ``call_action``)."""
+        if self._backend is None:
+            self._backend = service_job_backends[self.current_account][self.region]
+        return self._backend
 
     def call_action(self) -> Any:
         """moto's ``call_action`` for our operations, minus its per-request class scan.
@@ -108,22 +118,33 @@ class ServiceJobResponse(BaseResponse):
         action = self._get_action()
         if action not in OPERATIONS:
             return super().call_action()
+        with RESET_LOCK:  # before or after a reset, never during one
+            self._backend = service_job_backends[self.current_account][self.region]
+            return self._call(action)
+
+    def _call(self, action: str) -> Any:
         headers = self.response_headers
         try:
             self._authenticate_and_authorize_normal_action("*")
-        except HTTPException as denied:
-            response = denied.description, {"status": denied.code}
-            return self._answer(*self._transform_response(headers, response))
+        except AccessDeniedException as denied:
+            if action != "terminateservicejobs":  # which AWS refuses job by job
+                return self._error(denied)
+            self._denied = denied.message
+        except HTTPException as error:
+            return self._error(error)
         try:
             with self.backend.lock:
                 body = getattr(self, action)()
         except HTTPException as error:
-            error_headers: dict[str, Any] = dict(error.get_headers() or [])
-            error_headers["status"] = error.code
-            response = error.description, error_headers
-            return self._answer(*self._transform_response(headers, response))
+            return self._error(error)
         gen_amzn_requestid_long(headers)
         return 200, headers, body
+
+    def _error(self, error: HTTPException) -> Any:
+        error_headers: dict[str, Any] = dict(error.get_headers() or [])
+        error_headers["status"] = error.code
+        response = error.description, error_headers
+        return self._answer(*self._transform_response(self.response_headers, response))
 
     def _answer(self, status: int, headers: Any, body: Any) -> Any:
         headers, body = self._enrich_response(headers, body)
@@ -213,7 +234,7 @@ class ServiceJobResponse(BaseResponse):
     def terminateservicejobs(self) -> str:
         p = self._members()
         successful, errors = self.backend.terminate_service_jobs(
-            p.strings("jobs"), p.string("reason")
+            p.strings("jobs"), p.string("reason"), denied=self._denied
         )
         return _dump({"successful": successful, "errors": errors})
 

@@ -8,6 +8,9 @@ any job, seeded or submitted.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Union
 
@@ -16,7 +19,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from . import validation as check
 from ._activation import activate
 from .backend import STATUSES, ServiceJobBackend, service_job_backends
-from .exceptions import invalid_value, not_one_of
+from .exceptions import ClientException, ServiceJobHelperError, invalid_value, not_one_of
 from .lifecycle import Outcome
 from .models import COMPLETED_REASON, DISPATCHED, TERMINAL, ServiceJob, ServiceJobStatus, now_ms
 
@@ -39,9 +42,31 @@ def _optional_ms(value: Timestamp | None) -> int | None:
     return None if value is None else to_epoch_ms(value)
 
 
-def _backend(account_id: str, region_name: str) -> ServiceJobBackend:
+ACCOUNT_ID = re.compile(r"[0-9]{12}")
+
+
+def backend_of(account_id: Any, region_name: Any) -> ServiceJobBackend:
+    """The backend of an account (a 12-digit string) and a region moto knows."""
     activate()
-    return service_job_backends[account_id][region_name]
+    if not isinstance(account_id, str) or not ACCOUNT_ID.fullmatch(account_id):
+        raise invalid_value("accountId", account_id, "it must be a 12-digit AWS account ID")
+    if not isinstance(region_name, str) or not region_name:
+        raise invalid_value("region", region_name, "it must be a region name such as us-east-1")
+    try:
+        return service_job_backends[account_id][region_name]
+    except KeyError:
+        raise ClientException(f"Unknown region {region_name}") from None
+
+
+@contextmanager
+def _helper_errors() -> Iterator[None]:
+    """Raise a refusal as ``ServiceJobHelperError``: its ``str()`` is the plain sentence."""
+    try:
+        yield
+    except ServiceJobHelperError:
+        raise
+    except ClientException as error:
+        raise ServiceJobHelperError(error.message) from None
 
 
 def add_service_job(
@@ -69,55 +94,60 @@ def add_service_job(
     with a service environment of the same name. Times left out are derived
     from ``created_at`` (default: now) the way AWS would have set them for a
     job in ``status``. Returns the stored job (``.job_id``, ``.job_arn``, ...).
+    Refused arguments raise ``ServiceJobHelperError`` and store nothing.
     """
-    if status not in STATUSES:
-        raise not_one_of("status", status, STATUSES)
-    backend = _backend(account_id, region_name)
-    check.name("jobName", job_name)
-    check.int_range("schedulingPriority", scheduling_priority, 0, 9999)
-    job_tags = check.tags(tags)
-    created = now_ms() if created_at is None else to_epoch_ms(created_at)
-    scheduled, started, stopped = map(_optional_ms, (scheduled_at, started_at, stopped_at))
-    seeded_attempts = [_attempt(a, i) for i, a in enumerate(attempts or [])]
-    dispatched = (
-        status in DISPATCHED
-        or status == ServiceJobStatus.SUCCEEDED.value
-        or (status == ServiceJobStatus.FAILED.value and (scheduled or started or seeded_attempts))
-    )
-    queue = backend.ensure_queue(job_queue)
-    job = backend.seed_job(
-        queue,
-        job_name,
-        created,
-        service_request_payload or json.dumps({"TrainingJobName": job_name}),
-        status=status,
-        share_identifier=share_identifier,
-        quota_share_name=quota_share_name,
-        scheduling_priority=scheduling_priority,
-        tags=job_tags,
-    )
-    if dispatched:
-        job.scheduled_at = scheduled if scheduled is not None else created
-        job.new_training_job()
-        if status in (ServiceJobStatus.RUNNING.value, ServiceJobStatus.SUCCEEDED.value):
-            job.started_at = started if started is not None else job.scheduled_at
-        else:
-            job.started_at = started
-        job.attempt_started_at = job.started_at
-    if status in TERMINAL:
-        job.stopped_at = (
-            stopped
-            if stopped is not None
-            else max(t for t in (created, job.scheduled_at, job.started_at) if t is not None)
+    with _helper_errors():
+        if status not in STATUSES:
+            raise not_one_of("status", status, STATUSES)
+        backend = backend_of(account_id, region_name)
+        check.name("jobName", job_name)
+        check.int_range("schedulingPriority", scheduling_priority, 0, 9999)
+        job_tags = check.tags(tags)
+        created = now_ms() if created_at is None else to_epoch_ms(created_at)
+        scheduled, started, stopped = map(_optional_ms, (scheduled_at, started_at, stopped_at))
+        seeded_attempts = [_attempt(a, i) for i, a in enumerate(attempts or [])]
+        dispatched = (
+            status in DISPATCHED
+            or status == ServiceJobStatus.SUCCEEDED.value
+            or (
+                status == ServiceJobStatus.FAILED.value
+                and (scheduled or started or seeded_attempts)
+            )
         )
-    job.status_reason = status_reason
-    if status_reason is None and status == ServiceJobStatus.SUCCEEDED.value:
-        job.status_reason = COMPLETED_REASON
-    if attempts is not None:
-        job.attempts = seeded_attempts
-    elif status in TERMINAL and job.training_job_arn is not None:
-        job.attempts = [job._attempt_detail(job.stopped_at or created, job.status_reason)]
-    return job
+        queue = backend.ensure_queue(job_queue)
+        job = backend.seed_job(
+            queue,
+            job_name,
+            created,
+            service_request_payload or json.dumps({"TrainingJobName": job_name}),
+            status=status,
+            share_identifier=share_identifier,
+            quota_share_name=quota_share_name,
+            scheduling_priority=scheduling_priority,
+            tags=job_tags,
+        )
+        if dispatched:
+            job.scheduled_at = scheduled if scheduled is not None else created
+            job.new_training_job()
+            if status in (ServiceJobStatus.RUNNING.value, ServiceJobStatus.SUCCEEDED.value):
+                job.started_at = started if started is not None else job.scheduled_at
+            else:
+                job.started_at = started
+            job.attempt_started_at = job.started_at
+        if status in TERMINAL:
+            job.stopped_at = (
+                stopped
+                if stopped is not None
+                else max(t for t in (created, job.scheduled_at, job.started_at) if t is not None)
+            )
+        job.status_reason = status_reason
+        if status_reason is None and status == ServiceJobStatus.SUCCEEDED.value:
+            job.status_reason = COMPLETED_REASON
+        if attempts is not None:
+            job.attempts = seeded_attempts
+        elif status in TERMINAL and job.training_job_arn is not None:
+            job.attempts = [job._attempt_detail(job.stopped_at or created, job.status_reason)]
+        return job
 
 
 def _attempt(raw: dict[str, Any], index: int) -> dict[str, Any]:
@@ -143,12 +173,14 @@ def set_service_job_status(
 
     Entering SCHEDULED sets ``scheduledAt`` and a new ``latestAttempt``; RUNNING
     sets ``startedAt`` (first time only); SUCCEEDED/FAILED set ``stoppedAt`` and
-    close the attempt. A submitted job continues its progression from here.
+    close the attempt. Moving backwards undoes what the later statuses set (see
+    ``ServiceJobBackend.set_status``). A submitted job continues its progression from here.
     """
-    backend = _backend(account_id, region_name)
-    job = backend.get_job(job_id_or_arn)
-    backend.set_status(job, status, status_reason, now_ms())
-    return job
+    with _helper_errors():
+        backend = backend_of(account_id, region_name)
+        job = backend.get_job(job_id_or_arn)
+        backend.set_status(job, status, status_reason, now_ms())
+        return job
 
 
 def get_service_job(
@@ -163,7 +195,8 @@ def get_service_job(
     the store nor counts towards the job's next step. ``.status``, ``.status_reason``,
     ``.attempts``, ``.describe()`` and ``.summary()`` read the stored state.
     """
-    return _backend(account_id, region_name).get_job(job_id_or_arn)
+    with _helper_errors():
+        return backend_of(account_id, region_name).get_job(job_id_or_arn)
 
 
 def plan_service_job_attempts(
@@ -177,7 +210,8 @@ def plan_service_job_attempts(
     ``capacity_shortage()`` applies the next time the job is SCHEDULED (it goes back to
     RUNNABLE without using an attempt); ``succeed()``, ``fail(reason)`` and ``time_out()``
     end the next RUNNING attempt. Attempts with nothing planned succeed. Planning while
-    the job runs decides the running attempt.
+    the job runs decides the running attempt. A seeded job (``add_service_job``) never
+    runs by itself: planning its attempts is refused.
     """
     for outcome in outcomes:
         if not isinstance(outcome, Outcome):
@@ -185,6 +219,13 @@ def plan_service_job_attempts(
                 f"expected an outcome such as succeed() or fail('AlgorithmError: ...'), "
                 f"not {outcome!r}"
             )
-    job = _backend(account_id, region_name).get_job(job_id_or_arn)
-    job.planned.extend(outcomes)
-    return job
+    with _helper_errors():
+        job = backend_of(account_id, region_name).get_job(job_id_or_arn)
+        if job.progress is None:
+            raise ClientException(
+                f"Job {job.job_id} was stored by add_service_job and never moves by itself, "
+                "so planned attempts would never happen; plan the attempts of a job submitted "
+                "with SubmitServiceJob, or move this one with set_service_job_status"
+            )
+        job.planned.extend(outcomes)
+        return job

@@ -7,9 +7,11 @@
                   {"type": "SUCCEEDED"}, {"type": "TIMEOUT"}],
      "accountId": "123456789012", "region": "us-east-1"}
 
-plans the job's next attempts like ``plan_service_job_attempts``. ``accountId`` and
-``region`` default to the job ARN's, else moto's default account and us-east-1.
-Answers 201 with ``{}``, or 400 with ``{"__type": "ClientException", "message": ...}``.
+plans the job's next attempts like ``plan_service_job_attempts``. ``accountId`` (a
+12-digit string) and ``region`` default to the job ARN's, else moto's default account and
+us-east-1. Members other than these four, and outcome members other than ``type`` and
+(for FAILED) ``reason``, are refused. Answers 201 with ``{}``, or 400 with
+``{"__type": "ClientException", "message": ...}``.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from typing import Any
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
-from .backend import service_job_backends
+from .backend import RESET_LOCK
 from .exceptions import ClientException
 from .lifecycle import Outcome, capacity_shortage, fail, succeed, time_out
-from .seeding import plan_service_job_attempts
+from .seeding import backend_of, plan_service_job_attempts
 
 OUTCOME_TYPES = ("SUCCEEDED", "FAILED", "CAPACITY", "TIMEOUT")
+MEMBERS = ("jobId", "outcomes", "accountId", "region")
 
 
 def _outcome(raw: Any) -> Outcome:
@@ -34,6 +37,9 @@ def _outcome(raw: Any) -> Outcome:
             f"not {raw!r}"
         )
     kind = raw["type"]
+    unknown = sorted(set(raw) - ({"type", "reason"} if kind == "FAILED" else {"type"}))
+    if unknown:
+        raise ClientException(f"A {kind} outcome takes no member {', '.join(unknown)}")
     if kind == "FAILED":
         reason = raw.get("reason")
         if not isinstance(reason, str) or not reason:
@@ -59,6 +65,11 @@ def plan_attempts(request: Any, full_url: str, headers: Any) -> tuple[int, dict[
             raise ClientException("The request body is not valid JSON") from None
         if not isinstance(body, dict):
             raise ClientException("The request body must be a JSON object")
+        unknown = sorted(set(body) - set(MEMBERS))
+        if unknown:
+            raise ClientException(
+                f"Unknown member(s) {', '.join(unknown)}: the body takes {', '.join(MEMBERS)}"
+            )
         job_id = body.get("jobId")
         outcomes = body.get("outcomes")
         if not isinstance(job_id, str) or not job_id:
@@ -70,15 +81,14 @@ def plan_attempts(request: Any, full_url: str, headers: Any) -> tuple[int, dict[
             parts = job_id.split(":")
             if len(parts) >= 6:
                 region, account = parts[3], parts[4]
-        account = str(body.get("accountId") or account)
-        region = str(body.get("region") or region)
+        if body.get("accountId") is not None:
+            account = body["accountId"]
+        if body.get("region") is not None:
+            region = body["region"]
         planned = [_outcome(raw) for raw in outcomes]
-        try:
-            backend = service_job_backends[account][region]
-        except KeyError:
-            raise ClientException(f"Unknown region {region}") from None
-        with backend.lock:
-            plan_service_job_attempts(job_id, *planned, account_id=account, region_name=region)
+        with RESET_LOCK:
+            with backend_of(account, region).lock:
+                plan_service_job_attempts(job_id, *planned, account_id=account, region_name=region)
     except ClientException as error:
         return 400, {"Content-Type": "application/json"}, error.description
     return 201, {"Content-Type": "application/json"}, "{}"

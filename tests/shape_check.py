@@ -34,6 +34,9 @@ SERVED = {
     "DeleteJobQueue",
 }
 
+# What AWS answers (HTTP 403) when IAM refuses a request: not in the model, common to AWS.
+AUTH_ERRORS = ("AccessDeniedException", "UnrecognizedClientException", "InvalidSignatureException")
+
 # Output members the model marks required that AWS itself leaves out until they exist.
 MAY_BE_ABSENT = {("DescribeServiceJobResponse", "startedAt")}
 
@@ -134,9 +137,10 @@ def check_response(operation: OperationModel, status: int, body: bytes) -> None:
     """Raise AssertionError if ``body`` is not what the model says ``operation`` returns."""
     text = body.decode() if body else ""
     if status >= 300:
-        assert status == 400, f"{operation.name}: HTTP {status} {text[:300]}"
+        assert status in (400, 403), f"{operation.name}: HTTP {status} {text[:300]}"
         error = json.loads(text)
-        assert error.get("__type") == "ClientException", f"{operation.name}: {text[:300]}"
+        expected = ("ClientException",) if status == 400 else AUTH_ERRORS
+        assert error.get("__type") in expected, f"{operation.name}: {text[:300]}"
         assert isinstance(error.get("message"), str) and error["message"], text[:300]
         return
     data = json.loads(text) if text.strip() else {}

@@ -12,6 +12,7 @@ that existed before it started exactly once.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 import time
@@ -303,3 +304,115 @@ def test_every_request_is_served_under_its_backend_lock(moto_batch_endpoint, mon
     # Ten requests, each entered the lock once, all in the server's threads.
     assert sum(lock.entered.values()) == 10
     assert threading.current_thread().name not in lock.entered
+
+
+# -- requests racing /moto-api/reset ----------------------------------------------------------
+
+RAW_HEADERS = {
+    "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/batch/aws4_request, "
+    "SignedHeaders=host, Signature=0",
+    "Content-Type": "application/json",
+}
+ROUNDS = 40
+# What a request may be told when a reset wiped what it refers to (the answer after the reset).
+AFTER_A_RESET = re.compile(
+    r"Object already exists|Service environment env does not exist"
+    r"|JobQueue q not found\.|Job [0-9a-f-]+ not found"
+)
+
+
+def test_a_request_racing_a_reset_answers_as_before_or_after_it(moto_batch_endpoint):
+    """Three clients build, submit, list, describe and terminate while a fourth resets the
+    server back to back: every answer is one the store gives before or after a reset."""
+    import requests
+
+    answers: list[tuple[str, int, dict[str, Any]]] = []
+    done = threading.Event()
+
+    def call(session: Any, operation: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = session.post(
+            f"{moto_batch_endpoint}/v1/{operation}", json=body, headers=RAW_HEADERS, timeout=30
+        )
+        try:
+            parsed = response.json()
+        except ValueError:
+            parsed = {"text": response.text[:300]}
+        answers.append((operation, response.status_code, parsed))
+        return parsed if response.status_code == 200 else {}
+
+    def work(n: int) -> None:
+        session = requests.Session()
+        for _ in range(ROUNDS):
+            call(
+                session,
+                "createserviceenvironment",
+                {
+                    "serviceEnvironmentName": "env",
+                    "serviceEnvironmentType": "SAGEMAKER_TRAINING",
+                    "capacityLimits": [{"maxCapacity": 5, "capacityUnit": "NUM_INSTANCES"}],
+                },
+            )
+            call(
+                session,
+                "createjobqueue",
+                {
+                    "jobQueueName": "q",
+                    "priority": 1,
+                    "jobQueueType": "SAGEMAKER_TRAINING",
+                    "serviceEnvironmentOrder": [{"order": 1, "serviceEnvironment": "env"}],
+                },
+            )
+            job = call(
+                session,
+                "submitservicejob",
+                {
+                    "jobName": f"job{n}",
+                    "jobQueue": "q",
+                    "serviceJobType": "SAGEMAKER_TRAINING",
+                    "serviceRequestPayload": PAYLOAD,
+                },
+            )
+            call(session, "listservicejobs", {"jobQueue": "q", "filters": ALL_NAMES})
+            if job:
+                call(session, "describeservicejob", {"jobId": job["jobId"]})
+                call(session, "terminateservicejob", {"jobId": job["jobId"], "reason": REASON})
+            call(session, "describejobqueues", {})
+
+    resets = 0
+
+    def reset() -> None:
+        nonlocal resets
+        session = requests.Session()
+        for _ in range(50 * ROUNDS):  # bounded; stops early once the clients are done
+            if done.is_set():
+                return
+            session.post(f"{moto_batch_endpoint}/moto-api/reset", timeout=30).raise_for_status()
+            resets += 1
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: races show up
+    try:
+        workers = [threading.Thread(target=work, args=(n,)) for n in range(3)]
+        resetter = threading.Thread(target=reset)
+        resetter.start()
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        done.set()
+        resetter.join()
+    finally:
+        sys.setswitchinterval(interval)
+
+    assert resets > 0
+    unexpected = [
+        answer
+        for answer in answers
+        if answer[1] != 200
+        and not (
+            answer[1] == 400
+            and answer[2].get("__type") == "ClientException"
+            and AFTER_A_RESET.fullmatch(answer[2].get("message", ""))
+        )
+    ]
+    assert unexpected == []

@@ -1024,19 +1024,19 @@ class World:
             return forms[ref.form]()
         token = self.tokens[ref.name]
         assert token is not None, f"the store gave no {ref.name} token"
-        created_at, seq, fingerprint = _decode(token)
+        created_at, seq, fingerprint, signature = _decode(token)
         if ref.kind == "forged-token":
             return _encode([*json.loads(ref.form), fingerprint])
         other = _decode(self.tokens["name" if ref.name == "run" else "run"])[2]
         forms = {
             "as-is": lambda: token,
             "truncated": lambda: token[: len(token) // 2],
-            "other-fingerprint": lambda: _encode([created_at, seq, other]),
-            "huge-key": lambda: _encode([10**30, 10**30, fingerprint]),
-            "bool-key": lambda: _encode([True, True, fingerprint]),
-            "string-key": lambda: _encode([str(created_at), seq, fingerprint]),
-            "float-key": lambda: _encode([created_at + 0.5, seq, fingerprint]),
-            "zero-key": lambda: _encode([0, 0, fingerprint]),
+            "other-fingerprint": lambda: _encode([created_at, seq, other, signature]),
+            "huge-key": lambda: _encode([10**30, 10**30, fingerprint, signature]),
+            "bool-key": lambda: _encode([True, True, fingerprint, signature]),
+            "string-key": lambda: _encode([str(created_at), seq, fingerprint, signature]),
+            "float-key": lambda: _encode([created_at + 0.5, seq, fingerprint, signature]),
+            "zero-key": lambda: _encode([0, 0, fingerprint, signature]),
             "padded": lambda: token + "==",
             "not-base64": lambda: "!" + token,
         }

@@ -599,7 +599,60 @@ def test_forged_next_token_is_refused(batch, queue):
     add_service_job(queue, "job", status="RUNNING", created_at=1_000)
     forged = base64.urlsafe_b64encode(json.dumps([2_000, 1, "0123456789abcdef"]).encode()).decode()
 
-    assert refused(batch, jobQueue=queue, nextToken=forged) == bad_request(TOKEN_FOR_OTHER_REQUEST)
+    assert refused(batch, jobQueue=queue, nextToken=forged) == bad_request(
+        f"Invalid nextToken: {forged}"
+    )
+
+
+def decoded(token: str) -> list[Any]:
+    return json.loads(base64.urlsafe_b64decode(token))  # type: ignore[no-any-return]
+
+
+def encoded(parts: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(parts).encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        pytest.param(lambda parts: [parts[0] + 1, *parts[1:]], id="cursor-time"),
+        pytest.param(lambda parts: [parts[0], parts[1] + 1, *parts[2:]], id="cursor-seq"),
+        pytest.param(lambda parts: parts[:3], id="no-signature"),
+        pytest.param(lambda parts: [*parts[:3], "0" * len(parts[3])], id="other-signature"),
+    ],
+)
+def test_a_token_altered_for_the_same_listing_is_refused(batch, queue, tamper):
+    for i in range(3):
+        add_service_job(queue, f"job{i}", status="RUNNING", created_at=1_000 + i)
+    token = batch.list_service_jobs(jobQueue=queue, maxResults=1)["nextToken"]
+    altered = encoded(tamper(decoded(token)))
+
+    assert refused(batch, jobQueue=queue, maxResults=1, nextToken=altered) == bad_request(
+        f"Invalid nextToken: {altered}"
+    )
+
+
+def test_a_hand_made_token_for_the_same_listing_is_refused(batch, queue):
+    for i in range(3):
+        add_service_job(queue, f"job{i}", status="RUNNING", created_at=1_000 + i)
+    fingerprint = decoded(batch.list_service_jobs(jobQueue=queue, maxResults=1)["nextToken"])[2]
+    hand_made = encoded([1_001, 10**6, fingerprint])
+
+    assert refused(batch, jobQueue=queue, maxResults=1, nextToken=hand_made) == bad_request(
+        f"Invalid nextToken: {hand_made}"
+    )
+
+
+def test_a_token_still_pages_after_other_requests(batch, queue):
+    for i in range(3):
+        add_service_job(queue, f"job{i}", status="RUNNING", created_at=1_000 + i)
+    token = batch.list_service_jobs(jobQueue=queue, maxResults=1)["nextToken"]
+    batch.describe_service_environments()
+    add_service_job(queue, "later", status="RUNNING", created_at=5_000)
+
+    page = batch.list_service_jobs(jobQueue=queue, maxResults=2, nextToken=token)
+
+    assert [job["jobName"] for job in page["jobSummaryList"]] == ["job1", "job0"]
 
 
 def test_truncated_next_token_is_refused(batch, queue):

@@ -276,3 +276,81 @@ def test_the_fixtures_work_in_a_module_that_never_imports_the_package(pytester):
     result = pytester.runpytest_subprocess(*PLUGINS_OFF)
 
     assert result.parseoutcomes() == {"passed": 3}
+
+
+# -- each fixture leaves the world as it found it ---------------------------------------------
+
+
+def test_service_job_transition_restores_the_transition_in_force_before(pytester):
+    pytester.makeconftest(
+        """
+        import pytest
+        from moto.moto_api import state_manager
+
+        @pytest.fixture(autouse=True, scope="session")
+        def suite_wide():
+            state_manager.set_transition("batch::service_job", {"progression": "immediate"})
+            yield
+            state_manager.unset_transition("batch::service_job")
+        """
+    )
+    pytester.makepyfile(
+        test_inner="""
+        from moto.moto_api import state_manager
+
+        def test_steers_one_test(service_job_transition):
+            service_job_transition({"progression": "manual", "times": 3})
+
+        def test_the_suite_wide_transition_is_back():
+            current = state_manager.get_transition("batch::service_job")
+            assert current == {"progression": "immediate"}
+        """
+    )
+
+    result = pytester.runpytest(*PLUGINS_OFF)
+
+    assert result.parseoutcomes() == {"passed": 2}
+    assert state_manager.get_transition(MODEL) == DEFAULT
+
+
+def test_moto_batch_endpoint_undoes_a_transition_set_over_http(pytester):
+    pytester.makepyfile(
+        test_inner="""
+        import json
+
+        import requests
+        from moto.moto_api import state_manager
+
+        def test_sets_it_on_the_server(moto_batch_endpoint):
+            requests.post(
+                f"{moto_batch_endpoint}/moto-api/state-manager/set-transition",
+                data=json.dumps(
+                    {
+                        "model_name": "batch::service_job",
+                        "transition": {"progression": "immediate"},
+                    }
+                ),
+                timeout=30,
+            ).raise_for_status()
+            current = state_manager.get_transition("batch::service_job")
+            assert current == {"progression": "immediate"}
+
+        def test_the_next_test_has_the_default(moto_batch_endpoint):
+            current = state_manager.get_transition("batch::service_job")
+            assert current == {"progression": "manual", "times": 1}
+        """
+    )
+
+    result = pytester.runpytest(*PLUGINS_OFF)
+
+    assert result.parseoutcomes() == {"passed": 2}
+    assert state_manager.get_transition(MODEL) == DEFAULT
+
+
+def test_service_jobs_then_moto_batch_endpoint_gives_the_backend_in_use(
+    service_jobs, moto_batch_endpoint
+):
+    job = add_service_job("queue", "seeded")
+
+    assert service_jobs is service_job_backends[ACCOUNT][REGION]
+    assert list(service_jobs.jobs) == [job.job_id]

@@ -910,3 +910,176 @@ def test_helpers_are_exported_from_the_package():
     assert moto_batch_service.add_service_job is add_service_job
     assert moto_batch_service.set_service_job_status is set_service_job_status
     assert moto_batch_service.get_service_job is get_service_job
+
+
+# -- what the helpers raise --------------------------------------------------------------------
+
+
+def test_a_refused_helper_call_reads_as_the_plain_sentence(batch):
+    with pytest.raises(moto_batch_service.ServiceJobHelperError) as exc:
+        add_service_job("training", "seeded", status="DONE")
+
+    assert str(exc.value) == f"status DONE must be one of {STATUS_CHOICES}"
+    assert isinstance(exc.value, ClientException)
+    assert (exc.value.code, exc.value.message) == (400, str(exc.value))
+
+
+def test_set_status_refusals_read_as_the_plain_sentence(batch):
+    job_id = "0b6c1c3e-4f6e-4a8e-9d3e-0d8c2b8e7a11"
+
+    with pytest.raises(moto_batch_service.ServiceJobHelperError, match=r"^Job \S+ not found$"):
+        set_service_job_status(job_id, "RUNNING")
+
+
+def test_a_helper_given_an_unknown_region_says_so(batch):
+    with pytest.raises(moto_batch_service.ServiceJobHelperError) as exc:
+        add_service_job("training", "seeded", region_name="moon-1")
+
+    assert str(exc.value) == "Unknown region moon-1"
+
+
+def test_a_helper_given_a_malformed_account_refuses_it(batch):
+    with pytest.raises(moto_batch_service.ServiceJobHelperError) as exc:
+        add_service_job("training", "seeded", account_id="my-account")
+
+    assert str(exc.value) == (
+        "Invalid value for accountId ('my-account'): it must be a 12-digit AWS account ID"
+    )
+    assert "my-account" not in service_job_backends
+
+
+def test_planning_the_attempts_of_a_seeded_job_is_refused(batch):
+    job = add_service_job("training", "seeded", status="RUNNABLE")
+
+    with pytest.raises(moto_batch_service.ServiceJobHelperError) as exc:
+        moto_batch_service.plan_service_job_attempts(job.job_id, moto_batch_service.fail("oom"))
+
+    assert str(exc.value) == (
+        f"Job {job.job_id} was stored by add_service_job and never moves by itself, so planned "
+        "attempts would never happen; plan the attempts of a job submitted with "
+        "SubmitServiceJob, or move this one with set_service_job_status"
+    )
+    assert job.planned == []
+
+
+# -- set_service_job_status: moving a job backwards ------------------------------------------
+
+
+def attempt_of(arn: str, started: int | None, stopped: int, reason: str | None = None) -> dict:
+    attempt: dict[str, Any] = {
+        "serviceResourceId": {"name": "TrainingJobArn", "value": arn},
+        "stoppedAt": stopped,
+    }
+    if started is not None:
+        attempt["startedAt"] = started
+    if reason is not None:
+        attempt["statusReason"] = reason
+    return attempt
+
+
+def test_a_failed_job_put_back_to_runnable_is_waiting_again(batch, fixed_now):
+    reason = "Received status from SageMaker: AlgorithmError: boom"
+    job = add_service_job(
+        "training",
+        "again",
+        status="FAILED",
+        created_at=CREATED,
+        started_at=CREATED + 10,
+        stopped_at=CREATED + 20,
+        status_reason=reason,
+    )
+    arn = job.training_job_arn
+
+    set_service_job_status(job.job_id, "RUNNABLE")
+
+    described = describe(batch, job.job_id)
+    assert {k: v for k, v in described.items() if k not in ("jobId", "jobArn")} == {
+        "jobName": "again",
+        "jobQueue": f"{ARN_PREFIX}:job-queue/training",
+        "serviceJobType": "SAGEMAKER_TRAINING",
+        "status": "RUNNABLE",
+        "createdAt": CREATED,
+        "scheduledAt": CREATED,
+        "startedAt": CREATED + 10,
+        "latestAttempt": {"serviceResourceId": {"name": "TrainingJobArn", "value": arn}},
+        "isTerminated": False,
+        "attempts": [attempt_of(arn, CREATED + 10, CREATED + 20, reason)],
+        "serviceRequestPayload": json.dumps({"TrainingJobName": "again"}),
+        "tags": {},
+    }
+
+
+def test_a_terminated_job_put_back_to_runnable_is_no_longer_terminated(batch, queue):
+    job_id = submit(batch, queue)["jobId"]
+    batch.terminate_service_job(jobId=job_id, reason="stop")
+
+    set_service_job_status(job_id, "RUNNABLE")
+
+    described = describe(batch, job_id)
+    assert (described["status"], described["isTerminated"]) == ("RUNNABLE", False)
+    assert "stoppedAt" not in described
+
+
+def test_a_running_job_put_back_to_submitted_shows_only_its_finished_attempt(batch, fixed_now):
+    job = add_service_job("training", "back", status="RUNNING", created_at=CREATED)
+    arn = job.training_job_arn
+
+    set_service_job_status(job.job_id, "SUBMITTED")
+
+    described = describe(batch, job.job_id)
+    for member in ("scheduledAt", "startedAt", "stoppedAt", "latestAttempt", "statusReason"):
+        assert member not in described, member
+    assert described["attempts"] == [attempt_of(arn, CREATED, fixed_now)]
+
+
+def test_a_scheduled_job_put_back_to_runnable_has_used_no_attempt(batch, fixed_now):
+    job = add_service_job("training", "back", status="SCHEDULED", created_at=CREATED)
+
+    set_service_job_status(job.job_id, "RUNNABLE", status_reason=CAPACITY)
+
+    described = describe(batch, job.job_id)
+    assert (described["status"], described["statusReason"]) == ("RUNNABLE", CAPACITY)
+    assert described["attempts"] == []
+
+
+def test_moving_forward_again_opens_a_new_attempt_after_the_closed_one(batch, fixed_now):
+    job = add_service_job("training", "again", status="RUNNING", created_at=CREATED)
+    first = job.training_job_arn
+    set_service_job_status(job.job_id, "SUBMITTED")
+
+    set_service_job_status(job.job_id, "SUCCEEDED")
+
+    described = describe(batch, job.job_id)
+    second = latest_attempt(described)
+    assert second != first
+    assert training_job_arn("again").fullmatch(second)
+    assert described["attempts"] == [
+        attempt_of(first, CREATED, fixed_now),
+        attempt_of(second, fixed_now, fixed_now, COMPLETED),
+    ]
+    assert (described["scheduledAt"], described["startedAt"], described["stoppedAt"]) == (
+        fixed_now,
+    ) * 3
+
+
+def test_a_running_job_put_back_to_scheduled_starts_a_new_attempt(batch, fixed_now):
+    job = add_service_job("training", "again", status="RUNNING", created_at=CREATED)
+    first = job.training_job_arn
+
+    set_service_job_status(job.job_id, "SCHEDULED")
+
+    described = describe(batch, job.job_id)
+    assert latest_attempt(described) not in (first, None)
+    assert described["scheduledAt"] == fixed_now
+    assert described["attempts"] == [attempt_of(first, CREATED, fixed_now)]
+
+
+def test_a_job_put_back_to_runnable_drops_a_termination_under_way(batch, queue):
+    job_id = submit(batch, queue)["jobId"]
+    set_service_job_status(job_id, "RUNNING")
+    batch.terminate_service_job(jobId=job_id, reason="stop")  # would fail at the next look
+
+    set_service_job_status(job_id, "RUNNABLE")
+
+    described = describe(batch, job_id)
+    assert (described["status"], described["isTerminated"]) == ("RUNNABLE", False)

@@ -475,13 +475,13 @@ def test_describe_with_a_token_rewritten_for_another_filter_is_refused(batch):
     for i in range(3):
         create(batch, f"env-{i}")
     token = batch.describe_service_environments(maxResults=1)["nextToken"]
-    created_at, seq, _ = json.loads(base64.urlsafe_b64decode(token))
+    created_at, seq, _, signature = json.loads(base64.urlsafe_b64decode(token))
     forged = base64.urlsafe_b64encode(
-        json.dumps([created_at, seq, "0" * 16], separators=(",", ":")).encode()
+        json.dumps([created_at, seq, "0" * 16, signature], separators=(",", ":")).encode()
     ).decode()
     with pytest.raises(ClientError) as exc_info:
         batch.describe_service_environments(nextToken=forged)
-    refused(exc_info, OTHER_REQUEST_TOKEN)
+    refused(exc_info, f"Invalid nextToken: {forged}")
 
 
 # -- UpdateServiceEnvironment ------------------------------------------------------------

@@ -25,6 +25,20 @@ def plan(body: dict[str, Any]) -> requests.Response:
     return requests.post(ENDPOINT, json=body, timeout=10)
 
 
+def submitted(
+    queue: str, account: str = "123456789012", region: str = "us-east-1"
+) -> mbs.ServiceJob:
+    """A job submitted to ``queue`` (created if new) of ``account``/``region``."""
+    backend = mbs.service_job_backends[account][region]
+    backend.ensure_queue(queue)
+    return backend.submit_service_job(
+        job_name="train",
+        job_queue=queue,
+        service_job_type="SAGEMAKER_TRAINING",
+        service_request_payload="{}",
+    )
+
+
 def test_planned_failure_over_http_fails_the_job(batch, queue, immediate):
     job = batch.submit_service_job(
         jobName="train",
@@ -44,7 +58,7 @@ def test_planned_failure_over_http_fails_the_job(batch, queue, immediate):
 
 
 def test_outcomes_are_planned_in_order(batch, queue):
-    job = mbs.add_service_job(queue, "train")
+    job = submitted(queue)
     response = plan(
         {
             "jobId": job.job_id,
@@ -56,7 +70,7 @@ def test_outcomes_are_planned_in_order(batch, queue):
 
 
 def test_account_and_region_come_from_the_job_arn(batch):
-    job = mbs.add_service_job("q", "train", account_id="111122223333", region_name="eu-west-1")
+    job = submitted("q", "111122223333", "eu-west-1")
     assert plan({"jobId": job.job_arn, "outcomes": [{"type": "SUCCEEDED"}]}).status_code == 201
     assert job.planned == [mbs.succeed()]
 
@@ -79,15 +93,67 @@ def test_account_and_region_come_from_the_job_arn(batch):
             {"jobId": "4f1e8b1a-0000-4000-8000-000000000000", "outcomes": [{"type": "SUCCEEDED"}]},
             "Job 4f1e8b1a-0000-4000-8000-000000000000 not found",
         ),
+        (
+            {"jobId": "JOB", "outcomes": [{"type": "SUCCEEDED"}], "accountId": {"x": 1}},
+            "Invalid value for accountId ({'x': 1}): it must be a 12-digit AWS account ID",
+        ),
+        (
+            {"jobId": "JOB", "outcomes": [{"type": "SUCCEEDED"}], "accountId": 123456789012},
+            "Invalid value for accountId (123456789012): it must be a 12-digit AWS account ID",
+        ),
+        (
+            {"jobId": "JOB", "outcomes": [{"type": "SUCCEEDED"}], "accountId": "1234"},
+            "Invalid value for accountId ('1234'): it must be a 12-digit AWS account ID",
+        ),
+        (
+            {"jobId": "JOB", "outcomes": [{"type": "SUCCEEDED"}], "region": ["us-east-1"]},
+            "Invalid value for region (['us-east-1']): it must be a region name such as us-east-1",
+        ),
+        (
+            {"jobId": "JOB", "outcomes": [{"type": "SUCCEEDED"}], "region": "moon-1"},
+            "Unknown region moon-1",
+        ),
+        (
+            {"jobId": "JOB", "outcomes": [{"type": "SUCCEEDED"}], "acountId": "123456789012"},
+            "Unknown member(s) acountId: the body takes jobId, outcomes, accountId, region",
+        ),
+        (
+            {"jobId": "JOB", "outcomes": [{"type": "SUCCEEDED", "reason": "x"}]},
+            "A SUCCEEDED outcome takes no member reason",
+        ),
     ],
 )
 def test_bad_plans_are_refused_and_change_nothing(batch, queue, body, message):
-    job = mbs.add_service_job(queue, "train")
+    job = submitted(queue)
     if body.get("jobId") == "JOB":
         body = {**body, "jobId": job.job_id}
     response = plan(body)
     assert (response.status_code, response.json()) == (
         400,
         {"__type": "ClientException", "message": message},
+    )
+    assert job.planned == []
+
+
+def test_a_job_arn_naming_no_account_is_refused_without_making_one(batch):
+    arn = "arn:aws:batch:us-east-1:not-an-account:service-job/4f1e8b1a-0000-4000-8000-000000000000"
+
+    response = plan({"jobId": arn, "outcomes": [{"type": "SUCCEEDED"}]})
+
+    assert (response.status_code, response.json()["message"]) == (
+        400,
+        "Invalid value for accountId ('not-an-account'): it must be a 12-digit AWS account ID",
+    )
+    assert "not-an-account" not in mbs.service_job_backends
+
+
+def test_planning_a_seeded_job_is_refused(batch, queue):
+    job = mbs.add_service_job(queue, "seeded")
+
+    response = plan({"jobId": job.job_id, "outcomes": [{"type": "SUCCEEDED"}]})
+
+    assert response.status_code == 400
+    assert response.json()["message"].startswith(
+        f"Job {job.job_id} was stored by add_service_job and never moves by itself"
     )
     assert job.planned == []
