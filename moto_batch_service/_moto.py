@@ -14,6 +14,7 @@ import gc
 import logging
 import re
 import sys
+import threading
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
@@ -41,6 +42,11 @@ except ImportError:  # moto < 5.1: no service whitelist, every service is mocked
         return True
 
 
+try:  # held by moto while a reset (mock_aws, /moto-api/reset) wipes every backend
+    from moto.core.base_backend import backend_lock as moto_backend_lock
+except ImportError:  # a moto without it: requests at least never overlap each other
+    moto_backend_lock = threading.RLock()
+
 try:
     from moto.utilities.utils import get_partition as partition_of
 except ImportError:  # moto < 5.0.8: no partitions yet (backends have no ``partition``)
@@ -60,6 +66,7 @@ __all__ = [
     "ServiceJobProgress",
     "check_botocore",
     "mock_random",
+    "moto_backend_lock",
     "partition_of",
     "progressed_at",
     "server_address",

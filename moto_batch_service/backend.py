@@ -31,7 +31,7 @@ from moto.moto_api import state_manager
 
 from . import quota
 from . import validation as check
-from ._moto import ServiceJobProgress, partition_of, progressed_at, state_now
+from ._moto import ServiceJobProgress, moto_backend_lock, partition_of, progressed_at, state_now
 from .exceptions import ClientException, invalid_value, missing, not_one_of
 from .lifecycle import Lifecycle
 from .models import (
@@ -49,12 +49,7 @@ from .models import (
 from .quota import QuotaShare, quota_share_policy
 from .quota_dispatch import quota_order, share_fronts
 
-try:  # held by moto while a reset (mock_aws, /moto-api/reset) wipes every backend
-    from moto.core.base_backend import backend_lock as _moto_backend_lock
-except ImportError:  # a moto without it: requests at least never overlap each other
-    _moto_backend_lock = threading.RLock()
-
-RESET_LOCK = _moto_backend_lock
+RESET_LOCK = moto_backend_lock
 
 ALREADY_EXISTS = "Object already exists"
 DEFAULT_PAGE = 100
