@@ -1,0 +1,65 @@
+"""freezegun and time-machine move service jobs as they move moto."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import boto3
+import pytest
+from moto import mock_aws
+
+import moto_batch_service as mbs
+
+AT = datetime(2030, 1, 1, tzinfo=timezone.utc)
+AT_MS = 1_893_456_000_000
+
+
+def frozen(library: str):
+    if library == "freezegun":
+        freezegun = pytest.importorskip("freezegun")
+        return freezegun.freeze_time(AT)
+    time_machine = pytest.importorskip("time_machine")
+    return time_machine.travel(AT, tick=False)
+
+
+def move_on(library: str, clock, seconds: int) -> None:
+    if library == "freezegun":
+        clock.tick(timedelta(seconds=seconds))
+    else:
+        clock.shift(timedelta(seconds=seconds))
+
+
+@pytest.mark.parametrize("library", ["freezegun", "time_machine"])
+def test_a_frozen_clock_stamps_submitted_and_seeded_jobs(library):
+    with mock_aws(), frozen(library):
+        batch = boto3.client("batch", region_name="us-east-1")
+        seeded = mbs.add_service_job("training", "seeded")
+        job_id = batch.submit_service_job(
+            jobName="submitted",
+            jobQueue="training",
+            serviceJobType="SAGEMAKER_TRAINING",
+            serviceRequestPayload="{}",
+        )["jobId"]
+
+        assert batch.describe_service_job(jobId=job_id)["createdAt"] == AT_MS
+        assert seeded.created_at == AT_MS
+
+
+@pytest.mark.parametrize("library", ["freezegun", "time_machine"])
+def test_time_progression_steps_as_the_frozen_clock_moves(library, service_job_transition):
+    service_job_transition({"progression": "time", "seconds": 5})
+    with mock_aws(), frozen(library) as clock:
+        batch = boto3.client("batch", region_name="us-east-1")
+        mbs.add_service_job("training", "seeded")
+        job_id = batch.submit_service_job(
+            jobName="submitted",
+            jobQueue="training",
+            serviceJobType="SAGEMAKER_TRAINING",
+            serviceRequestPayload="{}",
+        )["jobId"]
+        seen = []
+        for _ in range(4):
+            seen.append(batch.describe_service_job(jobId=job_id)["status"])
+            move_on(library, clock, 5)
+
+    assert seen == ["SUBMITTED", "RUNNABLE", "SCHEDULED", "STARTING"]
