@@ -795,6 +795,7 @@ def test_get_service_job_reads_a_submitted_job_without_moving_it(batch, queue):
     assert get_service_job(job_id).status == "SCHEDULED"
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
 def test_get_service_job_shows_what_the_last_look_showed(batch, queue):
     job_id = submit(batch, queue)["jobId"]
     for _ in range(3):
@@ -977,6 +978,7 @@ def attempt_of(arn: str, started: int | None, stopped: int, reason: str | None =
     return attempt
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
 def test_a_failed_job_put_back_to_runnable_is_waiting_again(batch, fixed_now):
     reason = "Received status from SageMaker: AlgorithmError: boom"
     job = add_service_job(
@@ -1042,6 +1044,7 @@ def test_a_scheduled_job_put_back_to_runnable_has_used_no_attempt(batch, fixed_n
     assert described["attempts"] == []
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
 def test_moving_forward_again_opens_a_new_attempt_after_the_closed_one(batch, fixed_now):
     job = add_service_job("training", "again", status="RUNNING", created_at=CREATED)
     first = job.training_job_arn
@@ -1062,6 +1065,7 @@ def test_moving_forward_again_opens_a_new_attempt_after_the_closed_one(batch, fi
     ) * 3
 
 
+@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
 def test_a_running_job_put_back_to_scheduled_starts_a_new_attempt(batch, fixed_now):
     job = add_service_job("training", "again", status="RUNNING", created_at=CREATED)
     first = job.training_job_arn
