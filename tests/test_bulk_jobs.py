@@ -227,3 +227,47 @@ def test_terminate_jobs_and_cancel_jobs_over_the_server(moto_batch_endpoint, hel
         "errors": [{"job": "", "code": "ValidationException", "message": "A job ID is empty"}],
     }
     assert outcome(batch, [running]) == [("RUNNING", "t")]
+
+
+@pytest.mark.requires_operation("TerminateJobs")
+@pytest.mark.requires_operation("CancelJobs")
+def test_the_bulk_operations_are_authorised_as_their_singular_actions(container):
+    from moto.core import set_initial_no_auth_action_count
+
+    from tests.shape_check import on_before_parse
+
+    # moto checks batch actions by their lower-case path segment (batch:terminatejob).
+    iam = boto3.client("iam", region_name=REGION)
+    iam.create_user(UserName="stopper")
+    iam.put_user_policy(
+        UserName="stopper",
+        PolicyName="terminate-only",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "batch:terminatejob", "Resource": "*"}],
+            }
+        ),
+    )
+    key = iam.create_access_key(UserName="stopper")["AccessKey"]
+    stopper = boto3.client(
+        "batch",
+        region_name=REGION,
+        aws_access_key_id=key["AccessKeyId"],
+        aws_secret_access_key=key["SecretAccessKey"],
+    )
+    # moto denies with its own XML 403 for every service; the model check expects JSON.
+    stopper.meta.events.unregister("before-parse.batch", on_before_parse)
+
+    @set_initial_no_auth_action_count(0)
+    def as_stopper() -> tuple[dict[str, Any], tuple[str, str, int]]:
+        allowed = stopper.terminate_jobs(jobs=[UNKNOWN], reason="r")
+        with pytest.raises(ClientError) as denied:
+            stopper.cancel_jobs(jobs=[UNKNOWN], reason="r")
+        return answer(allowed), client_error(denied)
+
+    allowed, (_, message, status) = as_stopper()
+    assert allowed == {"successful": [UNKNOWN], "errors": []}
+    assert status == 403  # moto's XML denial: botocore reads no code from it
+    assert "<Code>AccessDenied</Code>" in message
+    assert "not authorized to perform: batch:canceljob<" in message
