@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from moto.core.common_models import BaseModel
 
 from ._moto import SERVICE_JOB_MODEL, ManagedState, mock_random
+from .dashboard import list_under_batch
 
 if TYPE_CHECKING:
     from .lifecycle import Outcome
@@ -166,6 +167,12 @@ class ServiceQueue(BaseModel):
         self.unplaced: dict[str, float] = {}
         self.share_held: dict[str, float] = {}
 
+    @property
+    def service_environment_order(self) -> list[dict[str, Any]]:
+        return [
+            {"order": order, "serviceEnvironment": env.arn} for order, env in self.environment_order
+        ]
+
     def describe(self) -> dict[str, Any]:
         detail: dict[str, Any] = {
             "jobQueueName": self.name,
@@ -175,10 +182,7 @@ class ServiceQueue(BaseModel):
             "statusReason": self.status_reason,
             "priority": self.priority,
             "computeEnvironmentOrder": [],
-            "serviceEnvironmentOrder": [
-                {"order": order, "serviceEnvironment": env.arn}
-                for order, env in self.environment_order
-            ],
+            "serviceEnvironmentOrder": self.service_environment_order,
             "jobQueueType": SAGEMAKER_TRAINING,
             "tags": dict(self.tags),
             "jobStateTimeLimitActions": [dict(a) for a in self.time_limit_actions],
@@ -427,6 +431,11 @@ class ServiceJob(BaseModel):
         return self.queue.arn_base + "service-job/" + self.job_id
 
     @property
+    def job_queue(self) -> str:
+        """The ARN of the job's queue."""
+        return self.queue.arn
+
+    @property
     def capacity_usage(self) -> list[dict[str, Any]] | None:
         """``capacityUsage``: instances per SageMaker instance type, from the payload."""
         if self.capacity is None:
@@ -620,3 +629,6 @@ class ServiceJob(BaseModel):
             if value is not None:
                 view[member] = value
         return view
+
+
+list_under_batch(ServiceEnvironment, ServiceQueue, ServiceJob)
