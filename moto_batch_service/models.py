@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from moto.core.common_models import BaseModel
 
+from . import training_jobs
 from ._moto import SERVICE_JOB_MODEL, ManagedState, mock_random
 from .dashboard import list_under_batch
 
@@ -462,10 +463,15 @@ class ServiceJob(BaseModel):
 
         Leaving SCHEDULED/STARTING/RUNNING for a final status, or for RUNNABLE with an
         ``attempt_reason`` (a retry), closes the attempt in ``attempts``; a capacity bounce
-        back to RUNNABLE does not. The caller re-files the job in its queue's index.
+        back to RUNNABLE does not. The attempt's SageMaker training job follows
+        (``training_jobs``). The caller re-files the job in its queue's index.
         """
         if status == ServiceJobStatus.SUCCEEDED.value and reason is None:
             reason = COMPLETED_REASON
+        if self.status in DISPATCHED and (
+            status not in DISPATCHED or status == ServiceJobStatus.SCHEDULED.value
+        ):
+            training_jobs.close(self, status, at, reason or attempt_reason)
         if self.status in DISPATCHED and (status in TERMINAL or attempt_reason is not None):
             self.attempts.append(
                 self._attempt_detail(at, attempt_reason if attempt_reason is not None else reason)
@@ -492,6 +498,8 @@ class ServiceJob(BaseModel):
         self.status = status
         if reason is not None or status not in TERMINAL:
             self.status_reason = reason
+        if status in DISPATCHED:
+            training_jobs.follow(self, at)
 
     def _resource_id(self) -> dict[str, Any]:
         """The ``ServiceResourceId`` of the latest training job."""
