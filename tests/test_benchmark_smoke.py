@@ -18,6 +18,8 @@ FIGURES = (
     "startup_pytest_with_plugin_vs_without",
     "startup_first_describe_job_queues_with_package_vs_plain_moto",
     "startup_first_list_service_jobs_seconds",
+    "startup_first_dispatch_seconds",
+    "startup_first_dispatch_vs_second_dispatch",
 )
 
 
