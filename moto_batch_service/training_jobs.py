@@ -48,9 +48,19 @@ FINAL = {
 }
 
 
-def _time(at: int) -> datetime:
-    """Epoch milliseconds as moto's SageMaker keeps times (naive UTC)."""
-    return datetime.fromtimestamp(at / 1000, timezone.utc).replace(tzinfo=None)
+def _time(training_job: Any, at: int) -> Any:
+    """Epoch milliseconds as moto's SageMaker keeps the training job's times: naive UTC
+    datetimes, or (moto < 5.1) text it writes out as is."""
+    when = datetime.fromtimestamp(at / 1000, timezone.utc)
+    if isinstance(training_job.creation_time, str):
+        return when.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return when.replace(tzinfo=None)
+
+
+def _arn(training_job: Any) -> str:
+    """A training job's ARN (moto < 5.1 keeps it as ``training_job_arn``)."""
+    arn: str = getattr(training_job, "arn", None) or training_job.training_job_arn
+    return arn
 
 
 def _name(job: ServiceJob) -> str:
@@ -64,13 +74,22 @@ def _where(job: ServiceJob) -> tuple[str, str, str]:
     return partition, account, region
 
 
+def _sagemaker(backends: Any, account: str, region: str) -> Any:
+    """moto's SageMaker backend of an account and region; None where moto has no SageMaker
+    (a region with Batch and without SageMaker)."""
+    try:
+        return backends[account][region]
+    except KeyError:
+        return None
+
+
 def _training_job(job: ServiceJob) -> Any:
     """The current attempt's training job in moto's SageMaker, if it was created."""
     if job.training_job_arn is None or SAGEMAKER_MODELS not in sys.modules:
         return None
     _, account, region = _where(job)
-    backends = sys.modules[SAGEMAKER_MODELS].sagemaker_backends
-    return backends[account][region].training_jobs.get(_name(job))
+    sagemaker = _sagemaker(sys.modules[SAGEMAKER_MODELS].sagemaker_backends, account, region)
+    return None if sagemaker is None else sagemaker.training_jobs.get(_name(job))
 
 
 def follow(job: ServiceJob, at: int) -> None:
@@ -83,7 +102,7 @@ def follow(job: ServiceJob, at: int) -> None:
     if training_job is None or training_job.training_job_status != "InProgress":
         return
     if job.status == "RUNNING" and training_job.training_start_time is None:
-        training_job.training_start_time = _time(at)
+        training_job.training_start_time = _time(training_job, at)
     _secondary(training_job, job.status, at)
 
 
@@ -96,7 +115,7 @@ def close(job: ServiceJob, status: str, at: int, reason: str | None) -> None:
     training_job.training_job_status = final
     if failure is not None:
         training_job.failure_reason = failure
-    training_job.training_end_time = _time(at)
+    training_job.training_end_time = _time(training_job, at)
     _transition(training_job, final, FINAL[final], at)
 
 
@@ -126,7 +145,7 @@ def _secondary(training_job: Any, status: str, at: int) -> None:
 
 
 def _transition(training_job: Any, secondary: str, message: str, at: int) -> None:
-    when = _time(at)
+    when = _time(training_job, at)
     transitions: list[dict[str, Any]] = training_job.secondary_status_transitions
     if transitions and "EndTime" not in transitions[-1]:
         transitions[-1]["EndTime"] = when
@@ -216,12 +235,15 @@ def _create(job: ServiceJob, at: int) -> None:
     from moto.sagemaker.models import sagemaker_backends
 
     _, account, region = _where(job)
+    sagemaker = _sagemaker(sagemaker_backends, account, region)
+    if sagemaker is None:
+        return
     request = training_job_request(job)
     algorithm = copy.deepcopy(request["algorithm_specification"])
-    training_job: Any = sagemaker_backends[account][region].create_training_job(**request)
+    training_job: Any = sagemaker.create_training_job(**request)
     # moto writes its own metric definitions into the specification; keep the payload's.
     training_job.algorithm_specification = algorithm
-    when = _time(at)
+    when = _time(training_job, at)
     training_job.creation_time = training_job.last_modified_time = when
     training_job.training_start_time = training_job.training_end_time = None
     training_job.training_job_status = "InProgress"
@@ -268,7 +290,7 @@ def stop_training_job(self: Any) -> str:
             (
                 job
                 for job in batch.jobs.values()
-                if job.training_job_arn == training_job.arn
+                if job.training_job_arn == _arn(training_job)
                 and job.status in ("SCHEDULED", "STARTING", "RUNNING")
             ),
             None,
@@ -278,6 +300,6 @@ def stop_training_job(self: Any) -> str:
             batch.move(owner, "FAILED", at, STOPPED_REASON)  # closes the training job
         else:
             training_job.training_job_status = "Stopped"
-            training_job.training_end_time = _time(at)
+            training_job.training_end_time = _time(training_job, at)
             _transition(training_job, "Stopped", FINAL["Stopped"], at)
     return "{}"

@@ -308,3 +308,23 @@ def test_the_training_job_and_stop_training_job_over_the_server(moto_batch_endpo
     )
     summaries = remote_sagemaker.list_training_jobs()["TrainingJobSummaries"]
     assert [(s["TrainingJobArn"], s["TrainingJobStatus"]) for s in summaries] == [(arn, "Stopped")]
+
+
+def test_a_region_without_sagemaker_dispatches_without_a_training_job():
+    from moto import mock_aws
+
+    with mock_aws():
+        batch = boto3.client("batch", region_name="us-iso-west-1")
+        batch.create_service_environment(
+            serviceEnvironmentName="env",
+            serviceEnvironmentType="SAGEMAKER_TRAINING",
+            capacityLimits=[{"maxCapacity": 1, "capacityUnit": "NUM_INSTANCES"}],
+        )
+        batch.create_job_queue(
+            jobQueueName="q",
+            priority=1,
+            jobQueueType="SAGEMAKER_TRAINING",
+            serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": "env"}],
+        )
+        job_id = submit(batch, "q", "job")
+        assert look_until(batch, job_id, "SUCCEEDED")["attempts"][0]["serviceResourceId"]
