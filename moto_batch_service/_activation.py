@@ -32,7 +32,7 @@ BATCH_URLS = "moto.batch.urls"
 MOTO_API_URLS = "moto.moto_api._internal.urls"
 SAGEMAKER_RESPONSES = "moto.sagemaker.responses"
 WATCHED = (BATCH_URLS, MOTO_API_URLS, SAGEMAKER_RESPONSES)
-# The name each watched module has once moto has executed it.
+# A name each watched module defines once moto has executed it.
 _LOADED = {
     BATCH_URLS: "url_paths",
     MOTO_API_URLS: "url_paths",

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import ACCOUNT, PAYLOAD, REGION
+from tests.conftest import ACCOUNT, PAYLOAD, REGION, make_queue
 from tests.test_quota_shares import create_share, limits, quota_queue
 from tests.test_server import client
 
@@ -16,29 +16,29 @@ OURS = ("ServiceEnvironment", "ServiceQueue", "ServiceJob", "QuotaShare")
 
 
 def build(batch: Any) -> str:
-    """A quota-managed queue "qq" on "qq-env", a share "a" and a submitted job; its ID."""
-    quota_queue(batch)
-    create_share(batch, "qq", "a", tags={"team": "ml"})
+    """A queue "queue" on "env" and a submitted job; its ID."""
+    make_queue(batch, "queue", env="env")
     return batch.submit_service_job(  # type: ignore[no-any-return]
         jobName="train",
-        jobQueue="qq",
+        jobQueue="queue",
         serviceJobType="SAGEMAKER_TRAINING",
         serviceRequestPayload=PAYLOAD,
-        quotaShareName="a",
         tags={"k": "v"},
     )["jobId"]
 
 
+FIELDS = {
+    "ServiceEnvironment": ("name", "arn", "state", "status", "capacity_limits", "tags"),
+    "ServiceQueue": ("name", "arn", "state", "status", "priority", "service_environment_order"),
+    "ServiceJob": ("job_id", "job_name", "job_arn", "job_queue", "status", "quota_share_name"),
+    "QuotaShare": ("name", "arn", "queue_arn", "state", "status", "capacity_limits", "tags"),
+}
+
+
 def main_fields(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """The fields a reader of data.json looks at first, per resource type."""
-    fields = {
-        "ServiceEnvironment": ("name", "arn", "state", "status", "capacity_limits", "tags"),
-        "ServiceQueue": ("name", "arn", "state", "status", "priority", "service_environment_order"),
-        "ServiceJob": ("job_id", "job_name", "job_arn", "job_queue", "status", "quota_share_name"),
-        "QuotaShare": ("name", "arn", "queue_arn", "state", "status", "capacity_limits", "tags"),
-    }
     return {
-        kind: [{field: entry[field] for field in fields[kind]} for entry in data["batch"][kind]]
+        kind: [{field: entry[field] for field in FIELDS[kind]} for entry in data["batch"][kind]]
         for kind in OURS
     }
 
@@ -47,23 +47,23 @@ def expected(job_id: str) -> dict[str, list[dict[str, Any]]]:
     return {
         "ServiceEnvironment": [
             {
-                "name": "qq-env",
-                "arn": f"{ARN}:service-environment/qq-env",
+                "name": "env",
+                "arn": f"{ARN}:service-environment/env",
                 "state": "ENABLED",
                 "status": "VALID",
-                "capacity_limits": limits((8, "ml.m5.xlarge")),
+                "capacity_limits": [{"maxCapacity": 10, "capacityUnit": "NUM_INSTANCES"}],
                 "tags": {},
             }
         ],
         "ServiceQueue": [
             {
-                "name": "qq",
-                "arn": f"{ARN}:job-queue/qq",
+                "name": "queue",
+                "arn": f"{ARN}:job-queue/queue",
                 "state": "ENABLED",
                 "status": "VALID",
                 "priority": 1,
                 "service_environment_order": [
-                    {"order": 1, "serviceEnvironment": f"{ARN}:service-environment/qq-env"}
+                    {"order": 1, "serviceEnvironment": f"{ARN}:service-environment/env"}
                 ],
             }
         ],
@@ -72,22 +72,12 @@ def expected(job_id: str) -> dict[str, list[dict[str, Any]]]:
                 "job_id": job_id,
                 "job_name": "train",
                 "job_arn": f"{ARN}:service-job/{job_id}",
-                "job_queue": f"{ARN}:job-queue/qq",
+                "job_queue": f"{ARN}:job-queue/queue",
                 "status": "SUBMITTED",
-                "quota_share_name": "a",
+                "quota_share_name": None,
             }
         ],
-        "QuotaShare": [
-            {
-                "name": "a",
-                "arn": f"{ARN}:job-queue/qq/quota-share/a",
-                "queue_arn": f"{ARN}:job-queue/qq",
-                "state": "ENABLED",
-                "status": "VALID",
-                "capacity_limits": limits((2, "ml.m5.xlarge")),
-                "tags": {"team": "ml"},
-            }
-        ],
+        "QuotaShare": [],
     }
 
 
@@ -100,8 +90,7 @@ def data_json(endpoint: str) -> dict[str, Any]:
 EMPTY = {kind: [] for kind in OURS}
 
 
-@pytest.mark.requires_operation("CreateQuotaShare")
-def test_data_json_lists_environments_queues_jobs_and_shares_under_batch(moto_batch_endpoint):
+def test_data_json_lists_environments_queues_and_jobs_under_batch(moto_batch_endpoint):
     batch = client(moto_batch_endpoint)
     job_id = build(batch)
     data = data_json(moto_batch_endpoint)
@@ -116,7 +105,6 @@ def test_data_json_lists_environments_queues_jobs_and_shares_under_batch(moto_ba
     )
 
 
-@pytest.mark.requires_operation("CreateQuotaShare")
 def test_data_json_follows_a_job_through_its_lifecycle(moto_batch_endpoint):
     batch = client(moto_batch_endpoint)
     job_id = build(batch)
@@ -129,7 +117,6 @@ def test_data_json_follows_a_job_through_its_lifecycle(moto_batch_endpoint):
     )
 
 
-@pytest.mark.requires_operation("CreateQuotaShare")
 def test_a_reset_empties_the_package_s_lists_in_data_json(moto_batch_endpoint):
     build(client(moto_batch_endpoint))
     requests.post(f"{moto_batch_endpoint}/moto-api/reset", timeout=30).raise_for_status()
@@ -137,7 +124,6 @@ def test_a_reset_empties_the_package_s_lists_in_data_json(moto_batch_endpoint):
     assert {kind: data["batch"][kind] for kind in OURS} == EMPTY
 
 
-@pytest.mark.requires_operation("CreateQuotaShare")
 def test_data_json_under_mock_aws_lists_the_resources_until_the_mock_ends():
     import boto3
     from moto import mock_aws
@@ -149,3 +135,27 @@ def test_data_json_under_mock_aws_lists_the_resources_until_the_mock_ends():
     with mock_aws():  # the next test's mock starts from nothing
         data = data_json(moto_api)
         assert {kind: data["batch"][kind] for kind in OURS} == EMPTY
+
+
+@pytest.mark.requires_operation("CreateQuotaShare")
+def test_data_json_lists_quota_shares_under_batch(moto_batch_endpoint):
+    batch = client(moto_batch_endpoint)
+    quota_queue(batch)
+    create_share(batch, "qq", "a", tags={"team": "ml"})
+    data = data_json(moto_batch_endpoint)
+    shares = [
+        {field: e[field] for field in FIELDS["QuotaShare"]} for e in data["batch"]["QuotaShare"]
+    ]
+    assert shares == [
+        {
+            "name": "a",
+            "arn": f"{ARN}:job-queue/qq/quota-share/a",
+            "queue_arn": f"{ARN}:job-queue/qq",
+            "state": "ENABLED",
+            "status": "VALID",
+            "capacity_limits": limits((2, "ml.m5.xlarge")),
+            "tags": {"team": "ml"},
+        }
+    ]
+    requests.post(f"{moto_batch_endpoint}/moto-api/reset", timeout=30).raise_for_status()
+    assert data_json(moto_batch_endpoint)["batch"]["QuotaShare"] == []

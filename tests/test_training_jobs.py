@@ -51,8 +51,9 @@ def test_dispatch_creates_the_attempt_s_training_job_from_the_payload(batch, que
         "Tags": [{"Key": "team", "Value": "ml"}],
     }
     job_id = submit(batch, queue, "job", serviceRequestPayload=json.dumps(payload))
-    job = look_until(batch, job_id, "SCHEDULED")
-    arn = training_job(job)
+    arn = training_job(look_until(batch, job_id, "SCHEDULED"))
+    # (read from the store: an older botocore drops scheduledAt from the response)
+    scheduled = at(mbs.service_job_backends[ACCOUNT][REGION].jobs[job_id].scheduled_at)
     assert training(arn) == {
         "TrainingJobName": name_of(arn),
         "TrainingJobArn": arn,
@@ -72,12 +73,12 @@ def test_dispatch_creates_the_attempt_s_training_job_from_the_payload(batch, que
             "VolumeSizeInGB": 30,
         },
         "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
-        "CreationTime": at(job["scheduledAt"]),
-        "LastModifiedTime": at(job["scheduledAt"]),
+        "CreationTime": scheduled,
+        "LastModifiedTime": scheduled,
         "SecondaryStatusTransitions": [
             {
                 "Status": "Pending",
-                "StartTime": at(job["scheduledAt"]),
+                "StartTime": scheduled,
                 "StatusMessage": "Preparing the instances for training",
             }
         ],
@@ -312,7 +313,12 @@ def test_the_training_job_and_stop_training_job_over_the_server(moto_batch_endpo
 
 def test_a_region_without_sagemaker_dispatches_without_a_training_job():
     from moto import mock_aws
+    from moto.batch.models import batch_backends
 
+    try:
+        batch_backends[ACCOUNT]["us-iso-west-1"]
+    except KeyError:
+        pytest.skip("this moto has no Batch in us-iso-west-1 (moto < 5.0.x enables ISO regions)")
     with mock_aws():
         batch = boto3.client("batch", region_name="us-iso-west-1")
         batch.create_service_environment(
