@@ -109,7 +109,7 @@ def follow(job: ServiceJob, at: int) -> None:
 def close(job: ServiceJob, status: str, at: int, reason: str | None) -> None:
     """The job's attempt ends (the job leaves it for ``status`` with ``reason``)."""
     training_job = _training_job(job)
-    if training_job is None or training_job.training_job_status not in ("InProgress", "Stopping"):
+    if training_job is None or training_job.training_job_status != "InProgress":
         return
     final, failure = _ending(job, status, reason)
     training_job.training_job_status = final

@@ -157,6 +157,15 @@ def test_terminating_a_running_job_stops_its_training_job(batch, queue):
     assert "FailureReason" not in described
 
 
+def test_deleting_the_queue_of_a_running_job_stops_its_training_job(batch, queue):
+    job_id = submit(batch, queue, "job")
+    arn = training_job(look_until(batch, job_id, "RUNNING"))
+    batch.update_job_queue(jobQueue=queue, state="DISABLED")
+    batch.delete_job_queue(jobQueue=queue)
+    assert describe(batch, job_id)["statusReason"] == "Job queue deleted"
+    assert training(arn)["TrainingJobStatus"] == "Stopped"
+
+
 def test_a_timed_out_attempt_stops_its_training_job(batch, queue, clock):
     job_id = submit(batch, queue, "job", timeoutConfig={"attemptDurationSeconds": 60})
     arn = training_job(look_until(batch, job_id, "RUNNING"))
