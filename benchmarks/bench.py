@@ -5,11 +5,11 @@ Run:  python benchmarks/bench.py            (full figures, a few minutes)
 
 Every per-call figure is a median of paired ratios from interleaved repetitions in one
 process, never a lone absolute time. The startup figures (``startup_*``, see ``startup.py``)
-are ratios of medians over fresh processes, the two sides interleaved, and the absolute
-time to a process's first ``list_service_jobs``. The floor of a call is the same boto3 call
-answered by a ``before-send`` handler that replays the identical response body, so
-serialisation, signing and parsing are paid on both sides. Prints one ``name: value`` line
-per figure, then a summary line.
+are ratios of medians over fresh processes, the two sides interleaved, the absolute
+time to a process's first ``list_service_jobs``, and the cost of its first dispatch. The
+floor of a call is the same boto3 call answered by a ``before-send`` handler that replays
+the identical response body, so serialisation, signing and parsing are paid on both sides.
+Prints one ``name: value`` line per figure, then a summary line.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ executed one of them (and before moto reads it), hands it to ``_moto`` to be ext
   are installed then.
 - ``moto.moto_api._internal.urls``: moto's ``/moto-api/`` route table; the steering route
   is added to it.
+- ``moto.sagemaker.responses``: moto's SageMaker handlers; ``StopTrainingJob`` is added
+  (``training_jobs``). Loading it stays moto's business (or the first dispatch's).
 
 A module moto loaded before the package was imported is extended at import. A helper,
 fixture or backend used before any Batch request loads ``moto.batch.urls`` itself
@@ -28,7 +30,14 @@ from typing import Any
 
 BATCH_URLS = "moto.batch.urls"
 MOTO_API_URLS = "moto.moto_api._internal.urls"
-WATCHED = (BATCH_URLS, MOTO_API_URLS)
+SAGEMAKER_RESPONSES = "moto.sagemaker.responses"
+WATCHED = (BATCH_URLS, MOTO_API_URLS, SAGEMAKER_RESPONSES)
+# A name each watched module defines once moto has executed it.
+_LOADED = {
+    BATCH_URLS: "url_paths",
+    MOTO_API_URLS: "url_paths",
+    SAGEMAKER_RESPONSES: "SageMakerResponse",
+}
 
 _lock = threading.RLock()
 _extended: set[str] = set()
@@ -43,6 +52,12 @@ def _extend(name: str, module: ModuleType, *, loading: bool) -> None:
     server may hold its app lock), so running servers are left alone."""
     with _lock:
         if name in _extended:
+            return
+        if name == SAGEMAKER_RESPONSES:
+            from .training_jobs import install_stop
+
+            install_stop(module)
+            _extended.add(name)
             return
         from . import _moto
 
@@ -92,7 +107,7 @@ def install() -> None:
             sys.meta_path.insert(0, _finder)
         for name in WATCHED:
             module = sys.modules.get(name)
-            if module is not None and getattr(module, "url_paths", None) is not None:
+            if module is not None and getattr(module, _LOADED[name], None) is not None:
                 _extend(name, module, loading=False)
 
 

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from moto.core.common_models import BaseModel
 
+from . import training_jobs
 from ._moto import SERVICE_JOB_MODEL, ManagedState, mock_random
+from .dashboard import list_under_batch
 
 if TYPE_CHECKING:
     from .lifecycle import Outcome
@@ -173,6 +175,12 @@ class ServiceQueue(BaseModel):
         """The queue's service environment (a job queue has exactly one)."""
         return self.environment_order[0][1]
 
+    @property
+    def service_environment_order(self) -> list[dict[str, Any]]:
+        return [
+            {"order": order, "serviceEnvironment": env.arn} for order, env in self.environment_order
+        ]
+
     def describe(self) -> dict[str, Any]:
         detail: dict[str, Any] = {
             "jobQueueName": self.name,
@@ -182,10 +190,7 @@ class ServiceQueue(BaseModel):
             "statusReason": self.status_reason,
             "priority": self.priority,
             "computeEnvironmentOrder": [],
-            "serviceEnvironmentOrder": [
-                {"order": order, "serviceEnvironment": env.arn}
-                for order, env in self.environment_order
-            ],
+            "serviceEnvironmentOrder": self.service_environment_order,
             "jobQueueType": SAGEMAKER_TRAINING,
             "tags": dict(self.tags),
             "jobStateTimeLimitActions": [dict(a) for a in self.time_limit_actions],
@@ -460,6 +465,11 @@ class ServiceJob(BaseModel):
         return self.queue.arn_base + "service-job/" + self.job_id
 
     @property
+    def job_queue(self) -> str:
+        """The ARN of the job's queue."""
+        return self.queue.arn
+
+    @property
     def capacity_usage(self) -> list[dict[str, Any]] | None:
         """``capacityUsage``: instances per SageMaker instance type, from the payload."""
         if self.capacity is None:
@@ -492,10 +502,15 @@ class ServiceJob(BaseModel):
         Leaving SCHEDULED/STARTING/RUNNING for a final status, or for RUNNABLE with an
         ``attempt_reason`` (a retry), closes the attempt in ``attempts``; a capacity bounce
         back to RUNNABLE does not, nor does a ``preempted`` attempt (``record_preemption``
-        keeps it). The caller re-files the job in its queue's index.
+        keeps it). The attempt's SageMaker training job follows (``training_jobs``). The caller
+        re-files the job in its queue's index.
         """
         if status == ServiceJobStatus.SUCCEEDED.value and reason is None:
             reason = COMPLETED_REASON
+        if self.status in DISPATCHED and (
+            status not in DISPATCHED or status == ServiceJobStatus.SCHEDULED.value
+        ):
+            training_jobs.close(self, status, at, reason or attempt_reason)
         closes = status in TERMINAL or attempt_reason is not None
         if self.status in DISPATCHED and closes and not preempted:
             self.attempts.append(
@@ -523,6 +538,8 @@ class ServiceJob(BaseModel):
         self.status = status
         if reason is not None or status not in TERMINAL:
             self.status_reason = reason
+        if status in DISPATCHED:
+            training_jobs.follow(self, at)
 
     def _resource_id(self) -> dict[str, Any]:
         """The ``ServiceResourceId`` of the latest training job."""
@@ -660,3 +677,6 @@ class ServiceJob(BaseModel):
             if value is not None:
                 view[member] = value
         return view
+
+
+list_under_batch(ServiceEnvironment, ServiceQueue, ServiceJob)

@@ -13,6 +13,7 @@ from typing import Any
 from moto.core.common_models import BaseModel
 
 from . import validation as check
+from .dashboard import list_under_batch
 from .exceptions import invalid_value, missing
 from .params import check_type
 
@@ -81,6 +82,9 @@ class QuotaShare(BaseModel):
     def describe(self) -> dict[str, Any]:
         """The DescribeQuotaShare response."""
         return {**self.detail(), "tags": dict(self.tags)}
+
+
+list_under_batch(QuotaShare)
 
 
 def capacity_limits(value: list[Any] | None) -> list[dict[str, Any]]:

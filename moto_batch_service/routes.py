@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from .bulk_jobs import BulkJobResponse
 from .queue_routes import QueueResponse
 from .responses import OPERATIONS, ServiceJobResponse
 
@@ -17,6 +18,9 @@ ROUTES: dict[str, Callable[..., Any]] = {
     ),
     "{0}/v1/tags/(?P<arn_part_1>[^/]+)/(?P<arn_part_2>[^/]+)/(?P<arn_part_3>[^/]+)"
     "/(?P<arn_part_4>[^/]+)/?$": QueueResponse.dispatch,
+    # The bulk container-job operations (a server routes whole paths).
+    "{0}/v1/terminatejobs$": BulkJobResponse.dispatch,
+    "{0}/v1/canceljobs$": BulkJobResponse.dispatch,
 }
 
 # moto's own job-queue and tag paths, whose handler is replaced (the keys are moto's).
@@ -36,4 +40,7 @@ QUEUE_ROUTES: dict[str, Callable[..., Any]] = {
             "deleteschedulingpolicy",
         )
     },
+    # moto matches these as prefixes: under mock_aws the bulk paths reach them.
+    "{0}/v1/terminatejob": BulkJobResponse.dispatch,
+    "{0}/v1/canceljob": BulkJobResponse.dispatch,
 }

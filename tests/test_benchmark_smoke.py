@@ -19,6 +19,8 @@ FIGURES = (
     "startup_first_describe_job_queues_with_package_vs_plain_moto",
     "startup_first_list_service_jobs_cpu_seconds",
     "startup_first_list_service_jobs_wall_seconds",
+    "startup_first_dispatch_seconds",
+    "startup_first_dispatch_vs_second_dispatch",
 )
 
 

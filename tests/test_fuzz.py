@@ -719,6 +719,34 @@ REQUESTS: dict[str, S[Request]] = {
             }
         ),
     ),
+    # moto's container-job operations and their bulk forms (no container job exists here).
+    **{
+        operation: requests(
+            operation, bodies({"jobId": JOB_IDS, "reason": strings("stop", "x" * 1025)})
+        )
+        for operation in ("TerminateJob", "CancelJob")
+    },
+    **{
+        operation: requests(
+            operation,
+            bodies(
+                {
+                    "jobs": V(
+                        lists(JOB_IDS, min_size=1, max_size=4).valid,
+                        st.one_of(
+                            lists(JOB_IDS, min_size=1, max_size=4).known,
+                            st.just([]),
+                            st.just([""]),
+                            st.integers(49, 52).map(lambda n: [UNKNOWN_ID] * n),
+                        ),
+                        lists(JOB_IDS, max_size=4).hostile,
+                    ),
+                    "reason": strings("stop", "", "x" * 1025),
+                }
+            ),
+        )
+        for operation in ("TerminateJobs", "CancelJobs")
+    },
     "UpdateServiceJob": requests(
         "UpdateServiceJob", bodies({"jobId": JOB_IDS, "schedulingPriority": PRIORITIES})
     ),
@@ -1101,7 +1129,7 @@ MINIMAL: dict[str, tuple[dict[str, type], dict[str, type]]] = {  # (required, op
 
 def check_minimal(operation: str, body: bytes) -> None:
     """The answer's members and their JSON types, for an operation the model lacks."""
-    if operation == "TerminateServiceJobs":
+    if operation in ("TerminateServiceJobs", "TerminateJobs", "CancelJobs"):
         check_bulk_terminate(body)
         return
     required, optional = MINIMAL[operation]
@@ -1114,7 +1142,8 @@ def check_minimal(operation: str, body: bytes) -> None:
 
 
 def check_bulk_terminate(body: bytes) -> None:
-    """TerminateServiceJobs, for a botocore whose model lacks it (spec 6.6)."""
+    """A bulk answer (TerminateServiceJobs, TerminateJobs, CancelJobs), for a botocore whose
+    model lacks the operation (spec 6.6)."""
     data = json.loads(body)
     assert set(data) == {"successful", "errors"}, data
     assert all(isinstance(job, str) for job in data["successful"]), data

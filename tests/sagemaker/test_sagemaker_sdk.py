@@ -4,9 +4,11 @@
 training request from a ``ModelTrainer`` and calls SubmitServiceJob; its ``list_jobs`` calls
 ListServiceJobs (by status, or by a JOB_NAME filter, following ``nextToken``);
 ``TrainingQueuedJob`` calls DescribeServiceJob, TerminateServiceJob and UpdateServiceJob with the
-job ARN as ``jobId``. The SDK makes its clients with ``boto3.client(...)`` and no endpoint:
-``AWS_ENDPOINT_URL`` points them (and the SageMaker session the ``ModelTrainer`` makes) at the
-server. Run by the tox env ``sagemaker`` (see requirements/sagemaker*.txt).
+job ARN as ``jobId``; its ``get_model_trainer`` reads the latest attempt's training job with
+SageMaker's DescribeTrainingJob (the training job the package creates in moto's SageMaker).
+The SDK makes its clients with ``boto3.client(...)`` and no endpoint: ``AWS_ENDPOINT_URL``
+points them (and the SageMaker session the ``ModelTrainer`` makes) at the server. Run by the
+tox env ``sagemaker`` (see requirements/sagemaker*.txt).
 """
 
 from __future__ import annotations
@@ -377,3 +379,77 @@ def test_update_changes_the_scheduling_priority(queue, trainer):
 
     assert (updated["jobArn"], updated["jobName"]) == (job.job_arn, "urgent")
     assert job.describe()["schedulingPriority"] == 99
+
+
+# -- the training job behind a dispatched job ------------------------------------------------
+
+
+def training_job_name(job: TrainingQueuedJob) -> str:
+    arn = job.describe()["latestAttempt"]["serviceResourceId"]["value"]
+    return arn.split("/", 1)[1]  # type: ignore[no-any-return]
+
+
+def test_get_model_trainer_of_a_dispatched_job_returns_a_model_trainer_for_it(
+    queue, trainer, role, transition
+):
+    transition({"progression": "manual", "times": 1})  # one step per look
+    job = queue.submit(trainer, inputs(), job_name="resnet-a")
+    statuses = [job.describe()["status"] for _ in range(3)]
+    assert statuses == ["SUBMITTED", "RUNNABLE", "SCHEDULED"]
+    name = training_job_name(job)
+
+    model_trainer = job.get_model_trainer()
+
+    assert isinstance(model_trainer, ModelTrainer)
+    training_job = model_trainer._latest_training_job
+    assert (training_job.training_job_name, training_job.training_job_status) == (
+        name,
+        "InProgress",
+    )
+    assert (model_trainer.training_image, model_trainer.role) == (IMAGE, role)
+    assert (model_trainer.compute.instance_type, model_trainer.compute.instance_count) == (
+        "ml.m5.xlarge",
+        1,
+    )
+    assert model_trainer.hyperparameters == {"epochs": "2"}
+    assert model_trainer.output_data_config.s3_output_path == "s3://bucket/output"
+    assert training_job.input_data_config[0].channel_name == "train"
+
+
+def test_get_model_trainer_follows_the_job_to_its_completed_training_job(
+    queue, trainer, transition
+):
+    job = queue.submit(trainer, inputs(), job_name="resnet-b")
+    transition({"progression": "immediate"})
+    assert job.wait(timeout=60)["status"] == "SUCCEEDED"
+
+    training_job = job.get_model_trainer()._latest_training_job
+
+    assert training_job.training_job_name == training_job_name(job)
+    assert (training_job.training_job_status, training_job.secondary_status) == (
+        "Completed",
+        "Completed",
+    )
+    described = job.describe()
+    assert training_job.training_end_time.timestamp() * 1000 == described["stoppedAt"]
+
+
+def test_a_retried_job_s_model_trainer_is_its_latest_attempt(endpoint, queue, trainer, transition):
+    job = queue.submit(
+        trainer, inputs(), job_name="flaky", retry_config={"attempts": 2, "evaluateOnExit": []}
+    )
+    plan(endpoint, job, {"type": "FAILED", "reason": "AlgorithmError: flaky"})
+    transition({"progression": "immediate"})
+    finished = job.wait(timeout=60)
+    assert finished["status"] == "SUCCEEDED"
+    first, second = (a["serviceResourceId"]["value"] for a in finished["attempts"])
+
+    training_job = job.get_model_trainer()._latest_training_job
+
+    assert training_job.training_job_arn == second
+    sagemaker = boto3.client("sagemaker")
+    earlier = sagemaker.describe_training_job(TrainingJobName=first.split("/", 1)[1])
+    assert (earlier["TrainingJobStatus"], earlier["FailureReason"]) == (
+        "Failed",
+        "AlgorithmError: flaky",
+    )
