@@ -26,7 +26,7 @@ from moto.moto_api import state_manager
 from . import quota
 from . import validation as check
 from ._moto import ManagedState, partition_of, progressed_at, state_now
-from .exceptions import ClientException, invalid_value, missing, not_one_of
+from .exceptions import ClientException, cut, invalid_value, missing, not_one_of, shown
 from .lifecycle import Lifecycle
 from .models import (
     DISPATCHED,
@@ -40,6 +40,7 @@ from .models import (
     ServiceQueue,
     now_ms,
 )
+from .params import check_type
 from .quota import QuotaShare, quota_share_policy
 from .quota_dispatch import quota_order, share_fronts
 
@@ -167,11 +168,53 @@ def _name_matcher(name: str, prefix: bool) -> Callable[[ServiceJob], bool]:
 
 
 def _epoch_ms(name: str, value: str) -> int:
-    if not (value.isascii() and value.isdigit()):
+    """A time filter's value: epoch milliseconds, a decimal ``long`` (at most 2^63 - 1)."""
+    digits = value.lstrip("0") if value.isascii() and value.isdigit() else None
+    if digits is None or len(digits) > 19 or int(digits or "0") > 2**63 - 1:
         raise invalid_value(
-            f"filters[0].values ({name})", value, "it must be a time in epoch milliseconds"
+            f"filters[0].values ({name})",
+            value,
+            "it must be a time in epoch milliseconds",
         )
-    return int(value)
+    return int(digits or "0")
+
+
+MAX_TRANSITION_SECONDS = 10**10  # about 317 years: later than that is never
+VALID_TRANSITIONS = (
+    '{"progression": "immediate"}, {"progression": "manual", "times": N} (N a whole number, '
+    f'at least 1) or {{"progression": "time", "seconds": S}} (0 <= S <= {MAX_TRANSITION_SECONDS})'
+)
+
+
+def transition_problem(transition: Any) -> str | None:
+    """What is wrong with a ``batch::service_job`` transition, or None if nothing is."""
+    if not isinstance(transition, dict):
+        return "it is not a dict"
+    progression = transition.get("progression")
+    if progression == "immediate":
+        return None
+    if progression == "manual":
+        times = transition.get("times")
+        if "times" not in transition:
+            return '"manual" progression needs "times"'
+        if not isinstance(times, int) or isinstance(times, bool) or times < 1:
+            return f'"times" must be a whole number of at least 1, not {shown(times)}'
+        return None
+    if progression == "time":
+        seconds = transition.get("seconds")
+        if "seconds" not in transition:
+            return '"time" progression needs "seconds"'
+        if (
+            not isinstance(seconds, (int, float))
+            or isinstance(seconds, bool)
+            or not 0 <= seconds <= MAX_TRANSITION_SECONDS
+        ):
+            return (
+                f'"seconds" must be a number from 0 to {MAX_TRANSITION_SECONDS}, '
+                f"not {shown(seconds)}"
+            )
+        return None
+    return f'"progression" must be "immediate", "manual" or "time", not {shown(progression)}'
 
 
 def _fingerprint(*request: Any) -> str:
@@ -200,8 +243,8 @@ def _decode_token(token: str, fingerprint: str, request: str) -> JobKey:
         created_at, seq, issued_for = json.loads(base64.urlsafe_b64decode(token.encode()))
         if not (isinstance(created_at, int) and isinstance(seq, int)):
             raise ValueError(token)
-    except (ValueError, TypeError, binascii.Error):
-        raise ClientException(f"Invalid nextToken: {token}") from None
+    except (ValueError, TypeError, binascii.Error, RecursionError):
+        raise ClientException(f"Invalid nextToken: {cut(token)}") from None
     if issued_for != fingerprint:
         raise ClientException(
             f"Invalid nextToken: it was issued for a different request ({request})"
@@ -280,18 +323,13 @@ class ServiceJobBackend(BaseBackend):
             raise not_one_of(
                 "serviceEnvironmentType", service_environment_type, [SAGEMAKER_TRAINING]
             )
-        env = ServiceEnvironment(
-            name,
-            self.account_id,
-            self.region_name,
-            self.partition,
-            next(self._seq),
-            check.state(state),
-            check.capacity_limits(capacity_limits),
-            check.tags(tags),
-        )
+        members = (check.state(state), check.capacity_limits(capacity_limits), check.tags(tags))
         if name in self.environments:
             raise ClientException(ALREADY_EXISTS)
+        # Built only once nothing can refuse it: moto keeps every model object it sees built.
+        env = ServiceEnvironment(
+            name, self.account_id, self.region_name, self.partition, next(self._seq), *members
+        )
         self.environments[name] = env
         return env
 
@@ -381,8 +419,7 @@ class ServiceJobBackend(BaseBackend):
             position, identifier = entry.get("order"), entry.get("serviceEnvironment")
             if position is None:
                 raise missing(f"{member}.order")
-            if not isinstance(position, int) or isinstance(position, bool):
-                raise invalid_value(f"{member}.order", position, "it must be an integer")
+            position = check_type(f"{member}.order", position, int)
             if not isinstance(identifier, str) or not identifier:
                 raise missing(f"{member}.serviceEnvironment")
             env = self.get_environment(identifier)
@@ -425,12 +462,7 @@ class ServiceJobBackend(BaseBackend):
                 "A SAGEMAKER_TRAINING job queue takes serviceEnvironmentOrder, "
                 "not computeEnvironmentOrder"
             )
-        queue = ServiceQueue(
-            name,
-            self.account_id,
-            self.region_name,
-            self.partition,
-            priority,
+        members = (
             check.state(state),
             self._environment_order(service_environment_order),
             self._scheduling_policy(scheduling_policy_arn),
@@ -439,6 +471,9 @@ class ServiceJobBackend(BaseBackend):
         )
         if name in self.queues or self._container_queue_exists(name):
             raise ClientException(ALREADY_EXISTS)
+        queue = ServiceQueue(
+            name, self.account_id, self.region_name, self.partition, priority, *members
+        )
         self.queues[name] = queue
         return queue
 
@@ -523,8 +558,7 @@ class ServiceJobBackend(BaseBackend):
             raise missing("serviceJobType")
         if service_job_type != SAGEMAKER_TRAINING:
             raise not_one_of("serviceJobType", service_job_type, [SAGEMAKER_TRAINING])
-        if not service_request_payload:
-            raise missing("serviceRequestPayload")
+        service_request_payload = check.payload(service_request_payload)
         if client_token is not None and not 1 <= len(client_token) <= 64:
             raise invalid_value("clientToken", client_token, "it must be 1-64 characters long")
         options: dict[str, Any] = {
@@ -905,18 +939,19 @@ class ServiceJobBackend(BaseBackend):
             check.tags(tags),
         )
         queue = self.get_queue(job_queue)
-        share = QuotaShare(name, queue.arn, next(self._seq), *members)
+        arn = QuotaShare.arn_of(queue.arn, name)
         if self.policy_kind(queue) != "QUOTA":
             raise ClientException(
                 f"Job queue {queue.name} has no quota-share scheduling policy; quota shares "
                 "need a queue whose scheduling policy has a quotaSharePolicy"
             )
-        if share.arn in self.quota_shares:
+        if arn in self.quota_shares:
             raise ClientException(ALREADY_EXISTS)
         if len(self.queue_shares(queue)) >= quota.MAX_SHARES_PER_QUEUE:
             raise ClientException(
                 f"Job queue {queue.name} already has {quota.MAX_SHARES_PER_QUEUE} quota shares"
             )
+        share = QuotaShare(name, queue.arn, next(self._seq), *members)
         self.quota_shares[share.arn] = share
         return share
 
@@ -1029,7 +1064,18 @@ class ServiceJobBackend(BaseBackend):
             self._ticked[job.job_id] = job
 
     def _settle(self) -> None:
-        """Bring every job up to date before a request looks at jobs (see ``lifecycle``)."""
+        """Bring every job up to date before a request looks at jobs (see ``lifecycle``).
+
+        A malformed ``batch::service_job`` transition refuses the request (before anything
+        changes) with a ClientException that names it and says what is wrong.
+        """
+        transition = state_manager.get_transition(SERVICE_JOB_MODEL)
+        problem = transition_problem(transition)
+        if problem is not None:
+            raise ClientException(
+                f"The transition set for {SERVICE_JOB_MODEL} ({shown(transition)}) is invalid: "
+                f"{problem}. Unset it, or set {VALID_TRANSITIONS}"
+            )
         at = now_ms()
         if self._stopping:
             for job_id, reason in list(self._stopping.items()):
@@ -1037,7 +1083,6 @@ class ServiceJobBackend(BaseBackend):
             self._stopping.clear()
         if not self._active:
             return
-        transition = state_manager.get_transition(SERVICE_JOB_MODEL)
         progression = transition["progression"]
         if progression == "manual":
             candidates = list(self._ticked.values())

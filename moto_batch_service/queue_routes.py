@@ -14,10 +14,12 @@ from urllib.parse import unquote
 from moto.batch.responses import BatchResponse
 
 from .backend import ALREADY_EXISTS, ServiceJobBackend, service_job_backends
+from .body import inflated_by_server
 from .exceptions import ClientException, missing
 from .models import SAGEMAKER_TRAINING
 from .params import Params
 from .quota import quota_share_policy
+from .responses import read_body, refusal
 
 
 class QueueResponse(BatchResponse):
@@ -31,12 +33,20 @@ class QueueResponse(BatchResponse):
         self, request: Any, full_url: str, headers: Any, use_raw_body: bool = False
     ) -> None:
         # As in ServiceJobResponse: a body that is not UTF-8 is refused by ``Params`` as a
-        # ClientException instead of failing moto's decoding with a 500; an empty body reads
-        # as ``{}`` (moto's scheduling-policy handlers ``json.loads`` it unchecked).
+        # ClientException instead of failing moto's decoding with a 500, and a gzip body is
+        # inflated by ``read_body``, with a cap, not by moto.
+        self.allow_request_decompression = False
         super().setup_class(request, full_url, headers, use_raw_body=True)
-        self.body = self.body or b"{}"
+        self.inflated = inflated_by_server(request)
 
     def call_action(self) -> Any:
+        try:
+            # An empty body reads as ``{}`` (moto's scheduling-policy handlers ``json.loads``
+            # it unchecked); one moto would choke on (too deep, too long a number) is refused.
+            self.body = read_body(self, "") or b"{}"
+            Params(self.body)
+        except ClientException as error:
+            return refusal(self, error)
         with self.service_backend.lock:
             return super().call_action()
 

@@ -14,12 +14,12 @@ Answers 201 with ``{}``, or 400 with ``{"__type": "ClientException", "message": 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from .backend import service_job_backends
+from .body import MAX_REQUEST, decoded, inflated_by_server, parse_json
 from .exceptions import ClientException
 from .lifecycle import Outcome, capacity_shortage, fail, succeed, time_out
 from .seeding import plan_service_job_attempts
@@ -43,12 +43,28 @@ def _outcome(raw: Any) -> Outcome:
     return {"SUCCEEDED": succeed, "CAPACITY": capacity_shortage, "TIMEOUT": time_out}[kind]()
 
 
-def _body(request: Any, headers: Any) -> Any:
+def _raw_body(request: Any) -> bytes:
+    """The body as sent, however it came: a werkzeug request (moto's server, which also
+    de-chunks a chunked body) or a ``requests`` request under ``mock_aws`` (whose chunked
+    body is an iterable of chunks)."""
+    if hasattr(request, "get_data"):
+        return bytes(request.get_data())
     raw = getattr(request, "body", None)
-    if raw is None:  # a werkzeug request (moto's server)
-        length = int(headers.get("Content-Length") or 0)
-        raw = request.environ["wsgi.input"].read(length)
-    return json.loads(raw or b"{}")
+    if raw is None:
+        return b""
+    if isinstance(raw, str):
+        return raw.encode("utf-8", "surrogatepass")
+    if isinstance(raw, (bytes, bytearray)):
+        return bytes(raw)
+    if hasattr(raw, "read"):
+        return bytes(raw.read(MAX_REQUEST + 1))
+    chunks = (c.encode("utf-8", "surrogatepass") if isinstance(c, str) else bytes(c) for c in raw)
+    return b"".join(chunks)
+
+
+def _body(request: Any, headers: Any) -> Any:
+    encoding = None if inflated_by_server(request) else headers.get("Content-Encoding")
+    return parse_json(decoded(_raw_body(request), encoding, MAX_REQUEST) or b"{}")
 
 
 def plan_attempts(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
