@@ -83,15 +83,15 @@ def _usage_list(usage: dict[str, float]) -> list[dict[str, Any]]:
 
 
 def _queue_not_found(identifier: str) -> ClientException:
-    return ClientException(f"JobQueue {identifier} not found.")
+    return ClientException(f"JobQueue {cut(identifier)} not found.")
 
 
 def _job_not_found(identifier: str) -> ClientException:
-    return ClientException(f"Job {identifier} not found")
+    return ClientException(f"Job {cut(identifier)} not found")
 
 
 def _environment_not_found(identifier: str) -> ClientException:
-    return ClientException(f"Service environment {identifier} does not exist")
+    return ClientException(f"Service environment {cut(identifier)} does not exist")
 
 
 class _JobQuery:
@@ -392,7 +392,8 @@ class ServiceJobBackend(BaseBackend):
         if queue is None:
             if self._container_queue_exists(identifier):
                 raise ClientException(
-                    f"Job queue {identifier} is not of type SAGEMAKER_TRAINING; {why_not_container}"
+                    f"Job queue {cut(identifier)} is not of type SAGEMAKER_TRAINING; "
+                    f"{why_not_container}"
                 )
             raise _queue_not_found(identifier)
         return queue
@@ -439,7 +440,7 @@ class ServiceJobBackend(BaseBackend):
             [arn]
         )
         if not policies:
-            raise ClientException(f"Scheduling policy {arn} does not exist")
+            raise ClientException(f"Scheduling policy {cut(arn)} does not exist")
         return arn
 
     def create_job_queue(
@@ -634,7 +635,7 @@ class ServiceJobBackend(BaseBackend):
             share = self.quota_shares.get(f"{queue.arn}/quota-share/{quota_share_name}")
             if share is None:
                 raise ClientException(
-                    f"Quota share {quota_share_name} does not exist in job queue {queue.name}"
+                    f"Quota share {cut(quota_share_name)} does not exist in job queue {queue.name}"
                 )
             if share.state != "ENABLED":
                 raise ClientException(
@@ -731,7 +732,7 @@ class ServiceJobBackend(BaseBackend):
                     {
                         "job": identifier,
                         "code": "ValidationException",
-                        "message": f"{identifier} is not a service job ID or ARN",
+                        "message": f"{cut(identifier)} is not a service job ID or ARN",
                     }
                 )
                 continue
@@ -915,7 +916,7 @@ class ServiceJobBackend(BaseBackend):
             raise missing("quotaShareArn")
         share = self.quota_shares.get(arn)
         if share is None:
-            raise ClientException(f"Quota share {arn} does not exist")
+            raise ClientException(f"Quota share {cut(arn)} does not exist")
         return share
 
     def create_quota_share(
@@ -1025,16 +1026,16 @@ class ServiceJobBackend(BaseBackend):
         if "/quota-share/" in arn:
             share = self.quota_shares.get(arn)
             if share is None:
-                raise ClientException(f"Resource {arn} not found")
+                raise ClientException(f"Resource {cut(arn)} not found")
             return share  # type: ignore[return-value]
         for kind, store in kinds:
             if arn.startswith(prefix + kind):
                 resource = store.get(arn[len(prefix + kind) :])
                 if resource is None and kind != "job-queue/":
-                    raise ClientException(f"Resource {arn} not found")
+                    raise ClientException(f"Resource {cut(arn)} not found")
                 return resource
         if ":service-job/" in arn or ":service-environment/" in arn:
-            raise ClientException(f"Resource {arn} not found")
+            raise ClientException(f"Resource {cut(arn)} not found")
         return None
 
     @staticmethod
@@ -1221,7 +1222,7 @@ class ServiceJobBackend(BaseBackend):
             prefix = self._arn_prefix + "job-queue/"
             if not identifier.startswith(prefix):
                 raise ClientException(
-                    f"{identifier} is not a job queue ARN of account {self.account_id} "
+                    f"{cut(identifier)} is not a job queue ARN of account {self.account_id} "
                     f"in {self.region_name}"
                 )
             name = identifier[len(prefix) :]

@@ -15,11 +15,20 @@ from moto.batch.responses import BatchResponse
 
 from .backend import ALREADY_EXISTS, ServiceJobBackend, service_job_backends
 from .body import inflated_by_server
-from .exceptions import ClientException, missing
+from .exceptions import ClientException, cut, missing
 from .models import SAGEMAKER_TRAINING
-from .params import Params
+from .params import Params, check_type
 from .quota import quota_share_policy
 from .responses import read_body, refusal
+
+
+def _fairshare_integers(policy: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A fairsharePolicy, its Integer members checked to be 32-bit (moto stores it unchecked)."""
+    if policy is not None:
+        for member in ("shareDecaySeconds", "computeReservation"):
+            if policy.get(member) is not None:
+                check_type(f"fairsharePolicy.{member}", policy[member], int)
+    return policy
 
 
 class QueueResponse(BatchResponse):
@@ -94,7 +103,7 @@ class QueueResponse(BatchResponse):
                 and self.batch_backend.get_job_queue(identifier) is not None
             ):
                 raise ClientException(
-                    f"Job queue {identifier} is not of type {SAGEMAKER_TRAINING} "
+                    f"Job queue {cut(identifier)} is not of type {SAGEMAKER_TRAINING} "
                     "and cannot take serviceEnvironmentOrder"
                 )
             return super().updatejobqueue()
@@ -138,7 +147,7 @@ class QueueResponse(BatchResponse):
         p.string_map("tags")  # moto applies name, tags and fairsharePolicy unchecked
         quota_policy = p.object("quotaSharePolicy")
         if quota_policy is None:
-            p.object("fairsharePolicy")
+            _fairshare_integers(p.object("fairsharePolicy"))
             return super().createschedulingpolicy()
         if p.object("fairsharePolicy") is not None:
             raise ClientException(
@@ -164,23 +173,24 @@ class QueueResponse(BatchResponse):
         arn = p.string("arn")
         if not arn:
             raise missing("arn")
-        fairshare_policy = p.object("fairsharePolicy")
+        fairshare_policy = _fairshare_integers(p.object("fairsharePolicy"))
         is_quota = arn in self.service_backend.quota_policies
         if is_quota and fairshare_policy is not None:
             raise ClientException(
-                f"Scheduling policy {arn} is a quota-share policy; it cannot take a fairsharePolicy"
+                f"Scheduling policy {cut(arn)} is a quota-share policy; "
+                "it cannot take a fairsharePolicy"
             )
         quota_policy = p.object("quotaSharePolicy")
         if quota_policy is not None:
             if not is_quota:
                 raise ClientException(
-                    f"Scheduling policy {arn} is not a quota-share policy; "
+                    f"Scheduling policy {cut(arn)} is not a quota-share policy; "
                     "the kind of a scheduling policy cannot change"
                 )
             self.service_backend.create_quota_policy(arn, quota_policy)
             return "{}"
         if not self.batch_backend.describe_scheduling_policies([arn]):
-            raise ClientException(f"Scheduling policy {arn} does not exist")  # moto: KeyError
+            raise ClientException(f"Scheduling policy {cut(arn)} does not exist")  # moto: KeyError
         return super().updateschedulingpolicy()
 
     def deleteschedulingpolicy(self) -> str:

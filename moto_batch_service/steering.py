@@ -20,7 +20,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from .backend import service_job_backends
 from .body import MAX_REQUEST, decoded, inflated_by_server, parse_json
-from .exceptions import ClientException
+from .exceptions import ClientException, cut, shown
 from .lifecycle import Outcome, capacity_shortage, fail, succeed, time_out
 from .seeding import plan_service_job_attempts
 
@@ -32,7 +32,7 @@ def _outcome(raw: Any) -> Outcome:
     if not isinstance(raw, dict) or raw.get("type") not in OUTCOME_TYPES:
         raise ClientException(
             f"Each outcome must be an object whose type is one of {' | '.join(OUTCOME_TYPES)}, "
-            f"not {raw!r}"
+            f"not {shown(raw)}"
         )
     kind = raw["type"]
     if kind == "FAILED":
@@ -93,7 +93,7 @@ def plan_attempts(request: Any, full_url: str, headers: Any) -> tuple[int, dict[
         try:
             backend = service_job_backends[account][region]
         except KeyError:
-            raise ClientException(f"Unknown region {region}") from None
+            raise ClientException(f"Unknown region {cut(region)}") from None
         with backend.lock:
             plan_service_job_attempts(job_id, *planned, account_id=account, region_name=region)
     except ClientException as error:

@@ -424,6 +424,12 @@ INTEGER_MEMBERS = [
     ("submitservicejob", submission(), ("schedulingPriority",), "schedulingPriority"),
     ("listservicejobs", {"jobQueue": "queue"}, ("maxResults",), "maxResults"),
     (
+        "createschedulingpolicy",
+        {"name": "p", "fairsharePolicy": {}},
+        ("fairsharePolicy", "shareDecaySeconds"),
+        "fairsharePolicy.shareDecaySeconds",
+    ),
+    (
         "createjobqueue",
         {
             "jobQueueName": "q2",
@@ -477,6 +483,24 @@ def test_an_error_echoing_a_huge_value_cuts_it(app):
         f"Invalid value for serviceEnvironmentName ('{'n' * 98}{ELLIPSIS}): it must be 1-128 "
         "characters long and contain only letters, numbers, hyphens (-) and underscores (_)"
     )
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda batch, value: batch.describe_service_job(jobId=value), "Job {} not found"),
+        (lambda batch, value: batch.list_service_jobs(jobQueue=value), "JobQueue {} not found."),
+        (
+            lambda batch, value: batch.describe_quota_share(quotaShareArn=value),
+            "Quota share {} does not exist",
+        ),
+    ],
+    ids=["job-id", "queue", "quota-share-arn"],
+)
+def test_an_unknown_identifier_is_echoed_cut(batch, call, message):
+    with pytest.raises(ClientError) as exc:
+        call(batch, "x" * 20_000)
+    assert client_error(exc) == ("ClientException", message.format("x" * 99 + ELLIPSIS), 400)
 
 
 # -- 7. encodings ---------------------------------------------------------------------------
