@@ -37,8 +37,8 @@ def _size(limit: int) -> str:
 
 
 def inflated_by_server(request: Any) -> bool:
-    """Whether moto's server inflated a gzip body before any handler ran (moto up to 5.2.1
-    does, without a cap, in a ``before_request`` hook)."""
+    """Whether moto's server inflated a gzip body before any handler ran (some moto versions,
+    5.1.22 and 5.2.1 among them, do in a ``before_request`` hook, without a cap)."""
     return isinstance(getattr(request, "__dict__", {}).get("stream"), gzip.GzipFile)
 
 
