@@ -44,9 +44,9 @@ def _outcome(raw: Any) -> Outcome:
 
 
 def _raw_body(request: Any) -> bytes:
-    """The body as sent, however it came: a werkzeug request (moto's server, which also
-    de-chunks a chunked body) or a ``requests`` request under ``mock_aws`` (whose chunked
-    body is an iterable of chunks)."""
+    """The body as sent, however it came: from a werkzeug request (moto's server, which
+    de-chunks a chunked body, and moto's ``mock_aws`` from 5.1 on) or from the ``requests``
+    request itself (bytes, a file or an iterable of chunks)."""
     if hasattr(request, "get_data"):
         return bytes(request.get_data())
     raw = getattr(request, "body", None)

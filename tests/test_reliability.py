@@ -84,6 +84,22 @@ def submission(**members: Any) -> dict[str, Any]:
     }
 
 
+def server_client(endpoint: str) -> Any:
+    return boto3.client(
+        "batch",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+@pytest.fixture
+def server_queue(moto_batch_endpoint: str) -> str:
+    """Queue "queue" on the session's server, freshly reset."""
+    return make_queue(server_client(moto_batch_endpoint), "queue")
+
+
 # -- 1. deep JSON ----------------------------------------------------------------------------
 
 
@@ -132,6 +148,15 @@ def test_a_forged_next_token_nested_deeply_is_refused(batch, queue):
         "ClientException",
         f"Invalid nextToken: {token[:99]}{ELLIPSIS}",
         400,
+    )
+
+
+def test_a_seeded_job_with_a_deeply_nested_payload_has_no_capacity_usage(batch, queue):
+    job = mbs.add_service_job(queue, "deep", service_request_payload=deep(1000))
+    described = batch.describe_service_job(jobId=job.job_id)
+    assert (described["serviceRequestPayload"], "capacityUsage" in described) == (
+        deep(1000),
+        False,
     )
 
 
@@ -245,6 +270,32 @@ def test_a_malformed_transition_set_over_http_is_named_and_unsetting_it_heals(ba
     finally:
         requests.post(f"{api}/unset-transition", json={"model_name": MODEL}, timeout=10)
     assert batch.describe_service_job(jobId=job["jobId"])["status"] == "SUBMITTED"
+
+
+def test_a_malformed_transition_set_on_the_server_is_named(moto_batch_endpoint, server_queue):
+    batch = server_client(moto_batch_endpoint)
+    job = submit(batch, server_queue)
+    api = f"{moto_batch_endpoint}/moto-api/state-manager"
+    transition = {"progression": "manual", "times": "x"}
+    try:
+        requests.post(
+            f"{api}/set-transition",
+            json={"model_name": MODEL, "transition": transition},
+            timeout=30,
+        ).raise_for_status()
+        for call in (
+            lambda: batch.describe_service_job(jobId=job["jobId"]),
+            lambda: batch.list_service_jobs(jobQueue=server_queue),
+        ):
+            with pytest.raises(ClientError) as exc:
+                call()
+            assert client_error(exc) == (
+                "ClientException",
+                bad_transition(transition, BAD_TRANSITIONS[4][1]),
+                400,
+            )
+    finally:
+        requests.post(f"{api}/unset-transition", json={"model_name": MODEL}, timeout=30)
 
 
 # -- 4. onStatusReason globs in linear time -------------------------------------------------
@@ -568,18 +619,6 @@ def test_an_unsupported_content_encoding_is_refused(app):
     )
 
 
-@pytest.fixture
-def server_queue(moto_batch_endpoint: str) -> str:
-    batch = boto3.client(
-        "batch",
-        endpoint_url=moto_batch_endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    return make_queue(batch, "queue")
-
-
 def test_a_gzip_encoded_request_is_answered_over_the_server(moto_batch_endpoint, server_queue):
     def gzipped(operation: str, body: dict[str, Any]) -> Any:
         response = requests.post(
@@ -608,14 +647,7 @@ def test_a_gzip_bomb_is_refused_over_the_server(moto_batch_endpoint, server_queu
 
 
 def test_a_chunked_steering_request_is_read_over_the_server(moto_batch_endpoint, server_queue):
-    batch = boto3.client(
-        "batch",
-        endpoint_url=moto_batch_endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    job = submit(batch, "queue")
+    job = submit(server_client(moto_batch_endpoint), server_queue)
     body = json.dumps({"jobId": job["jobArn"], "outcomes": [{"type": "TIMEOUT"}]}).encode()
     chunks = (body[i : i + 16] for i in range(0, len(body), 16))  # sent chunked
     response = requests.post(
