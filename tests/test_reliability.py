@@ -359,10 +359,12 @@ ENV = {
 
 
 def tracked() -> tuple[int, int, int]:
-    return tuple(  # type: ignore[return-value]
-        len(kind.instances_tracked)  # type: ignore[attr-defined]
-        for kind in (ServiceEnvironment, ServiceQueue, QuotaShare)
+    """How many objects of each kind moto keeps (``instances`` before moto 5.1)."""
+    kinds = (ServiceEnvironment, ServiceQueue, QuotaShare)
+    attribute = (
+        "instances_tracked" if hasattr(ServiceEnvironment, "instances_tracked") else "instances"
     )
+    return tuple(len(getattr(kind, attribute)) for kind in kinds)  # type: ignore[return-value]
 
 
 def quota_queue(batch: Any) -> str:
