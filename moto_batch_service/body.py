@@ -24,7 +24,9 @@ MAX_DEPTH = 64
 MAX_DIGITS = 1000  # far past any 64-bit value; Python refuses to convert 4,301 and more
 
 _GZIP = zlib.MAX_WBITS | 16
-_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:]')
+# A string (one that is not closed runs to the end, so a match never fails and backtracks),
+# or a bracket or colon outside strings.
+_STRUCTURE = re.compile(r'"(?:[^"\\]|\\[\s\S])*(?:"|\\?\Z)|[\[\]{}:]')
 
 
 def request_limit(operation: str) -> int:

@@ -51,6 +51,10 @@ def with_deep(body: dict[str, Any], member: str, depth: int) -> bytes:
     return (json.dumps(body)[:-1] + f', "{member}": {deep(depth)}}}').encode()
 
 
+def _backtracking(signum: int, frame: Any) -> None:
+    raise AssertionError("a linear-time step ran for 5 s: it backtracks")
+
+
 def refusal(message: str) -> tuple[int, dict[str, str]]:
     return 400, {"__type": "ClientException", "message": message}
 
@@ -121,6 +125,20 @@ def test_a_request_body_nested_too_deeply_is_refused_naming_the_member(app, oper
     response = post(app, operation, body)
     assert answer(response) == refusal(f"{named} is nested more than 64 levels deep")
     assert snapshot() == before
+
+
+def test_an_unclosed_string_of_escaped_quotes_is_scanned_in_linear_time(app):
+    """Measuring the nesting must not backtrack on a string that never closes (the alarm only
+    stops a run that would otherwise take hours)."""
+    body = b'{"jobQueue": "' + b'\\"' * 200_000 + b"[" * 65
+    previous = signal.signal(signal.SIGALRM, _backtracking)
+    signal.alarm(5)
+    try:
+        response = post(app, "listservicejobs", body)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert answer(response) == refusal("The request body is not valid JSON")
 
 
 def test_a_payload_nested_too_deeply_is_refused_and_stores_nothing(batch, queue):
@@ -319,10 +337,6 @@ def test_a_malformed_transition_set_on_the_server_is_named(moto_batch_endpoint, 
 )
 def test_a_status_reason_glob_matches_as_a_glob(pattern, reason, matches):
     assert reason_matches(pattern, reason) is matches
-
-
-def _backtracking(signum: int, frame: Any) -> None:
-    raise AssertionError("matching a status-reason glob ran for 5 s: it backtracks")
 
 
 def test_a_pathological_glob_is_matched_without_backtracking(batch, queue, progression):
