@@ -32,7 +32,7 @@ from moto.moto_api import state_manager
 from . import quota
 from . import validation as check
 from ._moto import ServiceJobProgress, moto_backend_lock, partition_of, progressed_at, state_now
-from .exceptions import ClientException, invalid_value, missing, not_one_of
+from .exceptions import ClientException, cut, invalid_value, missing, not_one_of, shown
 from .lifecycle import Lifecycle
 from .models import (
     DISPATCHED,
@@ -46,6 +46,7 @@ from .models import (
     ServiceQueue,
     now_ms,
 )
+from .params import check_type
 from .quota import QuotaShare, quota_share_policy
 from .quota_dispatch import quota_order, share_fronts
 
@@ -152,15 +153,15 @@ def _container_vcpus(job: Any) -> float:
 
 
 def _queue_not_found(identifier: str) -> ClientException:
-    return ClientException(f"JobQueue {identifier} not found.")
+    return ClientException(f"JobQueue {cut(identifier)} not found.")
 
 
 def _job_not_found(identifier: str) -> ClientException:
-    return ClientException(f"Job {identifier} not found")
+    return ClientException(f"Job {cut(identifier)} not found")
 
 
 def _environment_not_found(identifier: str) -> ClientException:
-    return ClientException(f"Service environment {identifier} does not exist")
+    return ClientException(f"Service environment {cut(identifier)} does not exist")
 
 
 class _JobQuery:
@@ -237,11 +238,53 @@ def _name_matcher(name: str, prefix: bool) -> Callable[[ServiceJob], bool]:
 
 
 def _epoch_ms(name: str, value: str) -> int:
-    if not (value.isascii() and value.isdigit()):
+    """A time filter's value: epoch milliseconds, a decimal ``long`` (at most 2^63 - 1)."""
+    digits = value.lstrip("0") if value.isascii() and value.isdigit() else None
+    if digits is None or len(digits) > 19 or int(digits or "0") > 2**63 - 1:
         raise invalid_value(
-            f"filters[0].values ({name})", value, "it must be a time in epoch milliseconds"
+            f"filters[0].values ({name})",
+            value,
+            "it must be a time in epoch milliseconds",
         )
-    return int(value)
+    return int(digits or "0")
+
+
+MAX_TRANSITION_SECONDS = 10**10  # about 317 years: later than that is never
+VALID_TRANSITIONS = (
+    '{"progression": "immediate"}, {"progression": "manual", "times": N} (N a whole number, '
+    f'at least 1) or {{"progression": "time", "seconds": S}} (0 <= S <= {MAX_TRANSITION_SECONDS})'
+)
+
+
+def transition_problem(transition: Any) -> str | None:
+    """What is wrong with a ``batch::service_job`` transition, or None if nothing is."""
+    if not isinstance(transition, dict):
+        return "it is not a dict"
+    progression = transition.get("progression")
+    if progression == "immediate":
+        return None
+    if progression == "manual":
+        times = transition.get("times")
+        if "times" not in transition:
+            return '"manual" progression needs "times"'
+        if not isinstance(times, int) or isinstance(times, bool) or times < 1:
+            return f'"times" must be a whole number of at least 1, not {shown(times)}'
+        return None
+    if progression == "time":
+        seconds = transition.get("seconds")
+        if "seconds" not in transition:
+            return '"time" progression needs "seconds"'
+        if (
+            not isinstance(seconds, (int, float))
+            or isinstance(seconds, bool)
+            or not 0 <= seconds <= MAX_TRANSITION_SECONDS
+        ):
+            return (
+                f'"seconds" must be a number from 0 to {MAX_TRANSITION_SECONDS}, '
+                f"not {shown(seconds)}"
+            )
+        return None
+    return f'"progression" must be "immediate", "manual" or "time", not {shown(progression)}'
 
 
 def _fingerprint(*request: Any) -> str:
@@ -289,8 +332,8 @@ def _decode_token(token: str, fingerprint: str, request: str) -> JobKey:
             and hmac.compare_digest(mac, _token_mac(created_at, seq, issued_for))
         ):
             raise ValueError(token)
-    except (ValueError, TypeError, binascii.Error):
-        raise ClientException(f"Invalid nextToken: {token}") from None
+    except (ValueError, TypeError, binascii.Error, RecursionError):
+        raise ClientException(f"Invalid nextToken: {cut(token)}") from None
     if issued_for != fingerprint:
         raise ClientException(
             f"Invalid nextToken: it was issued for a different request ({request})"
@@ -369,16 +412,7 @@ class ServiceJobBackend(BaseBackend):
             raise not_one_of(
                 "serviceEnvironmentType", service_environment_type, [SAGEMAKER_TRAINING]
             )
-        env = ServiceEnvironment(
-            name,
-            self.account_id,
-            self.region_name,
-            self.partition,
-            next(self._seq),
-            check.state(state),
-            check.capacity_limits(capacity_limits),
-            check.tags(tags),
-        )
+        members = (check.state(state), check.capacity_limits(capacity_limits), check.tags(tags))
         if name in self.environments:
             raise ClientException(ALREADY_EXISTS)
         if len(self.environments) >= MAX_ENVIRONMENTS:
@@ -386,6 +420,10 @@ class ServiceJobBackend(BaseBackend):
                 f"Cannot create service environment {name}: an account can have at most "
                 f"{MAX_ENVIRONMENTS} service environments in {self.region_name}"
             )
+        # Built only once nothing can refuse it: moto keeps every model object it sees built.
+        env = ServiceEnvironment(
+            name, self.account_id, self.region_name, self.partition, next(self._seq), *members
+        )
         self.environments[name] = env
         return env
 
@@ -449,7 +487,8 @@ class ServiceJobBackend(BaseBackend):
         if queue is None:
             if self._container_queue_exists(identifier):
                 raise ClientException(
-                    f"Job queue {identifier} is not of type SAGEMAKER_TRAINING; {why_not_container}"
+                    f"Job queue {cut(identifier)} is not of type SAGEMAKER_TRAINING; "
+                    f"{why_not_container}"
                 )
             raise _queue_not_found(identifier)
         return queue
@@ -481,8 +520,7 @@ class ServiceJobBackend(BaseBackend):
             position, identifier = entry.get("order"), entry.get("serviceEnvironment")
             if position is None:
                 raise missing(f"{member}.order")
-            if not isinstance(position, int) or isinstance(position, bool):
-                raise invalid_value(f"{member}.order", position, "it must be an integer")
+            position = check_type(f"{member}.order", position, int)
             if not isinstance(identifier, str) or not identifier:
                 raise missing(f"{member}.serviceEnvironment")
             env = self.get_environment(identifier)
@@ -498,7 +536,7 @@ class ServiceJobBackend(BaseBackend):
             [arn]
         )
         if not policies:
-            raise ClientException(f"Scheduling policy {arn} does not exist")
+            raise ClientException(f"Scheduling policy {cut(arn)} does not exist")
         return arn
 
     def _check_pairing(
@@ -560,22 +598,23 @@ class ServiceJobBackend(BaseBackend):
                 "A SAGEMAKER_TRAINING job queue takes serviceEnvironmentOrder, "
                 "not computeEnvironmentOrder"
             )
-        queue = ServiceQueue(
-            name,
-            self.account_id,
-            self.region_name,
-            self.partition,
-            priority,
+        environment_order = self._environment_order(service_environment_order)
+        policy_arn = self._scheduling_policy(scheduling_policy_arn)
+        members = (
             check.state(state),
-            self._environment_order(service_environment_order),
-            self._scheduling_policy(scheduling_policy_arn),
+            environment_order,
+            policy_arn,
             check.time_limit_actions(time_limit_actions),
             check.tags(tags),
         )
         if name in self.queues or self._container_queue_exists(name):
             raise ClientException(ALREADY_EXISTS)
-        env = queue.environment
-        self._check_pairing(name, self.policy_kind(queue), env, env.capacity_limits)
+        env = environment_order[0][1]
+        self._check_pairing(name, self._kind_of(policy_arn), env, env.capacity_limits)
+        # Built only once nothing can refuse it: moto keeps every model object it sees built.
+        queue = ServiceQueue(
+            name, self.account_id, self.region_name, self.partition, priority, *members
+        )
         self.queues[name] = queue
         return queue
 
@@ -671,8 +710,7 @@ class ServiceJobBackend(BaseBackend):
             raise missing("serviceJobType")
         if service_job_type != SAGEMAKER_TRAINING:
             raise not_one_of("serviceJobType", service_job_type, [SAGEMAKER_TRAINING])
-        if not service_request_payload:
-            raise missing("serviceRequestPayload")
+        service_request_payload = check.payload(service_request_payload)
         if client_token is not None and not 1 <= len(client_token) <= 64:
             raise invalid_value("clientToken", client_token, "it must be 1-64 characters long")
         options: dict[str, Any] = {
@@ -753,7 +791,7 @@ class ServiceJobBackend(BaseBackend):
             share = self.quota_shares.get(f"{queue.arn}/quota-share/{quota_share_name}")
             if share is None:
                 raise ClientException(
-                    f"Quota share {quota_share_name} does not exist in job queue {queue.name}"
+                    f"Quota share {cut(quota_share_name)} does not exist in job queue {queue.name}"
                 )
             if share.state != "ENABLED":
                 raise ClientException(
@@ -865,7 +903,7 @@ class ServiceJobBackend(BaseBackend):
                     {
                         "job": identifier,
                         "code": "ValidationException",
-                        "message": f"{identifier} is not a service job ID or ARN",
+                        "message": f"{cut(identifier)} is not a service job ID or ARN",
                     }
                 )
                 continue
@@ -1056,7 +1094,7 @@ class ServiceJobBackend(BaseBackend):
             raise missing("quotaShareArn")
         share = self.quota_shares.get(arn)
         if share is None:
-            raise ClientException(f"Quota share {arn} does not exist")
+            raise ClientException(f"Quota share {cut(arn)} does not exist")
         return share
 
     def create_quota_share(
@@ -1080,18 +1118,19 @@ class ServiceJobBackend(BaseBackend):
             check.tags(tags),
         )
         queue = self.get_queue(job_queue)
-        share = QuotaShare(name, queue.arn, next(self._seq), *members)
+        arn = QuotaShare.arn_of(queue.arn, name)
         if self.policy_kind(queue) != "QUOTA":
             raise ClientException(
                 f"Job queue {queue.name} has no quota-share scheduling policy; quota shares "
                 "need a queue whose scheduling policy has a quotaSharePolicy"
             )
-        if share.arn in self.quota_shares:
+        if arn in self.quota_shares:
             raise ClientException(ALREADY_EXISTS)
         if len(self.queue_shares(queue)) >= quota.MAX_SHARES_PER_QUEUE:
             raise ClientException(
                 f"Job queue {queue.name} already has {quota.MAX_SHARES_PER_QUEUE} quota shares"
             )
+        share = QuotaShare(name, queue.arn, next(self._seq), *members)
         self.quota_shares[share.arn] = share
         return share
 
@@ -1165,16 +1204,16 @@ class ServiceJobBackend(BaseBackend):
         if "/quota-share/" in arn:
             share = self.quota_shares.get(arn)
             if share is None:
-                raise ClientException(f"Resource {arn} not found")
+                raise ClientException(f"Resource {cut(arn)} not found")
             return share  # type: ignore[return-value]
         for kind, store in kinds:
             if arn.startswith(prefix + kind):
                 resource = store.get(arn[len(prefix + kind) :])
                 if resource is None and kind != "job-queue/":
-                    raise ClientException(f"Resource {arn} not found")
+                    raise ClientException(f"Resource {cut(arn)} not found")
                 return resource
         if ":service-job/" in arn or ":service-environment/" in arn:
-            raise ClientException(f"Resource {arn} not found")
+            raise ClientException(f"Resource {cut(arn)} not found")
         return None
 
     @staticmethod
@@ -1204,7 +1243,18 @@ class ServiceJobBackend(BaseBackend):
             self._ticked[job.job_id] = job
 
     def _settle(self) -> None:
-        """Bring every job up to date before a request looks at jobs (see ``lifecycle``)."""
+        """Bring every job up to date before a request looks at jobs (see ``lifecycle``).
+
+        A malformed ``batch::service_job`` transition refuses the request (before anything
+        changes) with a ClientException that names it and says what is wrong.
+        """
+        transition = state_manager.get_transition(SERVICE_JOB_MODEL)
+        problem = transition_problem(transition)
+        if problem is not None:
+            raise ClientException(
+                f"The transition set for {SERVICE_JOB_MODEL} ({shown(transition)}) is invalid: "
+                f"{problem}. Unset it, or set {VALID_TRANSITIONS}"
+            )
         at = now_ms()
         if self._stopping:
             for job_id, reason in list(self._stopping.items()):
@@ -1212,7 +1262,6 @@ class ServiceJobBackend(BaseBackend):
             self._stopping.clear()
         if not self._active:
             return
-        transition = state_manager.get_transition(SERVICE_JOB_MODEL)
         progression = transition["progression"]
         if progression == "manual":
             candidates = list(self._ticked.values())
@@ -1365,7 +1414,7 @@ class ServiceJobBackend(BaseBackend):
             prefix = self._arn_prefix + "job-queue/"
             if not identifier.startswith(prefix):
                 raise ClientException(
-                    f"{identifier} is not a job queue ARN of account {self.account_id} "
+                    f"{cut(identifier)} is not a job queue ARN of account {self.account_id} "
                     f"in {self.region_name}"
                 )
             name = identifier[len(prefix) :]

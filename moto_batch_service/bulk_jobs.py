@@ -11,12 +11,11 @@ would answer a member of the wrong JSON type with a 500).
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
-
-from moto.batch.responses import BatchResponse
+from typing import Callable
 
 from .exceptions import ClientException, invalid_value, missing
 from .params import Params
+from .queue_routes import GuardedBatchResponse
 
 MAX_JOBS = 50
 MAX_REASON = 1024
@@ -24,16 +23,11 @@ MAX_REASON = 1024
 IAM_ACTIONS = {"terminatejobs": "terminatejob", "canceljobs": "canceljob"}
 
 
-class BulkJobResponse(BatchResponse):
-    """moto's ``BatchResponse`` plus ``terminatejobs`` and ``canceljobs``."""
+class BulkJobResponse(GuardedBatchResponse):
+    """moto's ``BatchResponse`` plus ``terminatejobs`` and ``canceljobs``, its body guarded as
+    the job-queue routes' are."""
 
     _authorising = False
-
-    def setup_class(
-        self, request: Any, full_url: str, headers: Any, use_raw_body: bool = False
-    ) -> None:
-        # As in QueueResponse: a body that is not UTF-8 is a ClientException, not a 500.
-        super().setup_class(request, full_url, headers, use_raw_body=True)
 
     def _get_action(self) -> str:
         action = super()._get_action()

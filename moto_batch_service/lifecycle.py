@@ -16,7 +16,6 @@ Each request that looks at jobs first *settles* the store:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -91,9 +90,28 @@ def time_out() -> Outcome:
 
 
 def reason_matches(pattern: str, reason: str) -> bool:
-    """An ``evaluateOnExit.onStatusReason`` glob: ``*`` matches anything, the rest literally."""
-    regex = ".*".join(re.escape(part) for part in pattern.split("*"))
-    return re.fullmatch(regex, reason, flags=re.DOTALL) is not None
+    """An ``evaluateOnExit.onStatusReason`` glob: ``*`` matches anything, the rest literally.
+
+    Matched without backtracking: the text before the first ``*`` must start the reason,
+    the text after the last one must end it, and each piece in between is found at its
+    leftmost place after the previous one (which is never worse than a later place).
+    """
+    first, *middle_and_last = pattern.split("*")
+    if not middle_and_last:
+        return pattern == reason
+    *middle, last = middle_and_last
+    if len(reason) < len(first) + len(last) or not reason.startswith(first):
+        return False
+    end = len(reason) - len(last)
+    if not reason.endswith(last):
+        return False
+    at = len(first)
+    for piece in middle:
+        found = reason.find(piece, at, end)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return True
 
 
 def demand_of(job: ServiceJob) -> dict[str, float]:

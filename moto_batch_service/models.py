@@ -307,7 +307,7 @@ def capacity_usage_of(payload: str) -> list[dict[str, Any]] | None:
     """
     try:
         request = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or a seeded one nested too deeply
         return None
     config = request.get("ResourceConfig") if isinstance(request, dict) else None
     if not isinstance(config, dict):
@@ -330,7 +330,7 @@ def training_job_name_of(payload: str, job_name: str) -> str:
     """The base name of the training jobs AWS Batch creates for a payload."""
     try:
         request = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):
         request = None
     name = request.get("TrainingJobName") if isinstance(request, dict) else None
     return name if isinstance(name, str) and name else job_name

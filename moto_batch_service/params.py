@@ -7,10 +7,13 @@ wrong JSON type is a ``ClientException`` that names it, never a 500.
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import Any, cast
 
-from .exceptions import ClientException
+from .body import parse_json
+from .exceptions import ClientException, cut, shown
+
+INT32 = (-(2**31), 2**31 - 1)
+"""The range of the model's ``Integer`` members (every integer member of a request)."""
 
 _TYPE_NAMES = {
     str: "a string",
@@ -23,7 +26,8 @@ _TYPE_NAMES = {
 
 def _type_error(member: str, expected: type, value: Any) -> ClientException:
     return ClientException(
-        f"{member} must be {_TYPE_NAMES[expected]}, not {type(value).__name__} ({value!r})"
+        f"{cut(member)} must be {_TYPE_NAMES[expected]}, not {type(value).__name__} "
+        f"({shown(value)})"
     )
 
 
@@ -35,7 +39,7 @@ class Params:
             self._data: dict[str, Any] = {}
             return
         try:
-            data = json.loads(body)
+            data = parse_json(body)
         except ValueError:
             raise ClientException("The request body is not valid JSON") from None
         if not isinstance(data, dict):
@@ -76,9 +80,14 @@ class Params:
 
 
 def check_type(member: str, value: Any, expected: type) -> Any:
-    """Return ``value`` if it has JSON type ``expected`` (bools are not integers)."""
+    """Return ``value`` if it has JSON type ``expected``: integers are 32-bit (the model's
+    ``Integer``), a float with no fraction counts as one, a bool does not."""
     if expected is int and isinstance(value, float) and value.is_integer():
-        return int(value)
+        value = int(value)
     if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
         raise _type_error(member, expected, value)
+    if expected is int and not INT32[0] <= cast(int, value) <= INT32[1]:
+        raise ClientException(
+            f"{cut(member)} must be a 32-bit integer ({INT32[0]} to {INT32[1]}), not {shown(value)}"
+        )
     return value

@@ -14,15 +14,28 @@ from urllib.parse import unquote
 from moto.batch.responses import BatchResponse
 
 from .backend import ALREADY_EXISTS, RESET_LOCK, ServiceJobBackend, service_job_backends
-from .exceptions import ClientException, missing
+from .body import inflated_by_server
+from .exceptions import ClientException, cut, missing
 from .iam import AwsActionNames
 from .models import SAGEMAKER_TRAINING
-from .params import Params
+from .params import Params, check_type
 from .quota import quota_share_policy
+from .responses import read_body, refusal
 
 
-class QueueResponse(AwsActionNames, BatchResponse):
-    """create/describe/update/deletejobqueue for both kinds of job queue, and tags."""
+def _fairshare_integers(policy: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A fairsharePolicy, its Integer members checked to be 32-bit (moto stores it unchecked)."""
+    if policy is not None:
+        for member in ("shareDecaySeconds", "computeReservation"):
+            if policy.get(member) is not None:
+                check_type(f"fairsharePolicy.{member}", policy[member], int)
+    return policy
+
+
+class GuardedBatchResponse(BatchResponse):
+    """moto's ``BatchResponse`` with the package's request guards: the body read as bytes and
+    checked (``read_body``, ``Params``), and the request served before or after a reset,
+    never during one, under its service-job backend's lock."""
 
     _service_backend: ServiceJobBackend | None = None
 
@@ -37,18 +50,30 @@ class QueueResponse(AwsActionNames, BatchResponse):
         self, request: Any, full_url: str, headers: Any, use_raw_body: bool = False
     ) -> None:
         # As in ServiceJobResponse: a body that is not UTF-8 is refused by ``Params`` as a
-        # ClientException instead of failing moto's decoding with a 500; an empty body reads
-        # as ``{}`` (moto's scheduling-policy handlers ``json.loads`` it unchecked). moto
-        # reads its IAM store here: not while a reset wipes it.
+        # ClientException instead of failing moto's decoding with a 500, and a gzip body is
+        # inflated by ``read_body``, with a cap, not by moto. moto reads its IAM store here:
+        # not while a reset wipes it.
+        self.allow_request_decompression = False
         with RESET_LOCK:
             super().setup_class(request, full_url, headers, use_raw_body=True)
-        self.body = self.body or b"{}"
+        self.inflated = inflated_by_server(request)
 
     def call_action(self) -> Any:
+        try:
+            # An empty body reads as ``{}`` (moto's scheduling-policy handlers ``json.loads``
+            # it unchecked); one moto would choke on (too deep, too long a number) is refused.
+            self.body = read_body(self, "") or b"{}"
+            Params(self.body)
+        except ClientException as error:
+            return refusal(self, error)
         with RESET_LOCK:  # before or after a reset, never during one
             self._service_backend = service_job_backends[self.current_account][self.region]
             with self._service_backend.lock:
                 return super().call_action()
+
+
+class QueueResponse(AwsActionNames, GuardedBatchResponse):
+    """create/describe/update/deletejobqueue for both kinds of job queue, and tags."""
 
     def createjobqueue(self) -> str:
         p = Params(self.body)
@@ -94,7 +119,7 @@ class QueueResponse(AwsActionNames, BatchResponse):
                 and self.batch_backend.get_job_queue(identifier) is not None
             ):
                 raise ClientException(
-                    f"Job queue {identifier} is not of type {SAGEMAKER_TRAINING} "
+                    f"Job queue {cut(identifier)} is not of type {SAGEMAKER_TRAINING} "
                     "and cannot take serviceEnvironmentOrder"
                 )
             return super().updatejobqueue()
@@ -138,7 +163,7 @@ class QueueResponse(AwsActionNames, BatchResponse):
         p.string_map("tags")  # moto applies name, tags and fairsharePolicy unchecked
         quota_policy = p.object("quotaSharePolicy")
         if quota_policy is None:
-            p.object("fairsharePolicy")
+            _fairshare_integers(p.object("fairsharePolicy"))
             return super().createschedulingpolicy()
         if p.object("fairsharePolicy") is not None:
             raise ClientException(
@@ -164,23 +189,24 @@ class QueueResponse(AwsActionNames, BatchResponse):
         arn = p.string("arn")
         if not arn:
             raise missing("arn")
-        fairshare_policy = p.object("fairsharePolicy")
+        fairshare_policy = _fairshare_integers(p.object("fairsharePolicy"))
         is_quota = arn in self.service_backend.quota_policies
         if is_quota and fairshare_policy is not None:
             raise ClientException(
-                f"Scheduling policy {arn} is a quota-share policy; it cannot take a fairsharePolicy"
+                f"Scheduling policy {cut(arn)} is a quota-share policy; "
+                "it cannot take a fairsharePolicy"
             )
         quota_policy = p.object("quotaSharePolicy")
         if quota_policy is not None:
             if not is_quota:
                 raise ClientException(
-                    f"Scheduling policy {arn} is not a quota-share policy; "
+                    f"Scheduling policy {cut(arn)} is not a quota-share policy; "
                     "the kind of a scheduling policy cannot change"
                 )
             self.service_backend.create_quota_policy(arn, quota_policy)
             return "{}"
         if not self.batch_backend.describe_scheduling_policies([arn]):
-            raise ClientException(f"Scheduling policy {arn} does not exist")  # moto: KeyError
+            raise ClientException(f"Scheduling policy {cut(arn)} does not exist")  # moto: KeyError
         return super().updateschedulingpolicy()
 
     def deleteschedulingpolicy(self) -> str:

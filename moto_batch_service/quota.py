@@ -41,7 +41,7 @@ class QuotaShare(BaseModel):
     ):
         self.name = name
         self.queue_arn = queue_arn
-        self.arn = f"{queue_arn}/quota-share/{name}"
+        self.arn = self.arn_of(queue_arn, name)
         self.seq = seq
         self.capacity_limits = capacity_limits
         self.resource_sharing = resource_sharing
@@ -49,6 +49,10 @@ class QuotaShare(BaseModel):
         self.state = state
         self.status = "VALID"
         self.tags = tags
+
+    @staticmethod
+    def arn_of(queue_arn: str, name: str) -> str:
+        return f"{queue_arn}/quota-share/{name}"
 
     @property
     def limits(self) -> dict[str, int]:

@@ -15,6 +15,7 @@ from werkzeug.http import http_date
 
 from ._moto import partition_of
 from .backend import RESET_LOCK, ServiceJobBackend, service_job_backends
+from .body import decoded, inflated_by_server, request_limit
 from .iam import AccessDeniedException, AwsActionNames
 from .params import Params
 
@@ -48,6 +49,30 @@ def _dump(body: dict[str, Any]) -> str:
     return json.dumps(body, separators=(",", ":"))
 
 
+def read_body(handler: BaseResponse, operation: str) -> bytes:
+    """The handler's request body as bytes: inflated if gzip-encoded, within the request
+    limit of ``operation`` (see ``body``)."""
+    data = handler.body
+    if data is None:
+        return b""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    encoding = (
+        None if getattr(handler, "inflated", False) else handler.headers.get("Content-Encoding")
+    )
+    return decoded(data, encoding, request_limit(operation))
+
+
+def refusal(handler: BaseResponse, error: HTTPException) -> Any:
+    """The error answer moto's ``call_action`` gives for ``error``."""
+    error_headers: dict[str, Any] = dict(error.get_headers() or [])
+    error_headers["status"] = error.code
+    response = error.description, error_headers
+    status, headers, body = handler._transform_response(handler.response_headers, response)
+    headers, body = handler._enrich_response(headers, body)
+    return status, headers, body
+
+
 class ServiceJobResponse(AwsActionNames, BaseResponse):
     """``POST /v1/<operation>`` for every service-job operation.
 
@@ -60,6 +85,9 @@ class ServiceJobResponse(AwsActionNames, BaseResponse):
 
     def __init__(self) -> None:
         super().__init__(service_name="batch")
+        # A gzip body is inflated by ``read_body``, with a cap, not by moto.
+        self.allow_request_decompression = False
+        self.inflated = False
 
     def setup_class(
         self, request: Any, full_url: str, headers: Any, use_raw_body: bool = False
@@ -69,6 +97,7 @@ class ServiceJobResponse(AwsActionNames, BaseResponse):
         # its IAM store here (the account of the access key): not while a reset wipes it.
         with RESET_LOCK:
             super().setup_class(request, full_url, headers, use_raw_body=True)
+        self.inflated = inflated_by_server(request)
 
     @classmethod
     def answer(cls, request: Any, url: str) -> Any:
@@ -128,27 +157,18 @@ class ServiceJobResponse(AwsActionNames, BaseResponse):
             self._authenticate_and_authorize_normal_action("*")
         except AccessDeniedException as denied:
             if action != "terminateservicejobs":  # which AWS refuses job by job
-                return self._error(denied)
+                return refusal(self, denied)
             self._denied = denied.message
         except HTTPException as error:
-            return self._error(error)
+            return refusal(self, error)
         try:
+            self.body = read_body(self, action)
             with self.backend.lock:
                 body = getattr(self, action)()
         except HTTPException as error:
-            return self._error(error)
+            return refusal(self, error)
         gen_amzn_requestid_long(headers)
         return 200, headers, body
-
-    def _error(self, error: HTTPException) -> Any:
-        error_headers: dict[str, Any] = dict(error.get_headers() or [])
-        error_headers["status"] = error.code
-        response = error.description, error_headers
-        return self._answer(*self._transform_response(self.response_headers, response))
-
-    def _answer(self, status: int, headers: Any, body: Any) -> Any:
-        headers, body = self._enrich_response(headers, body)
-        return status, headers, body
 
     def _get_action(self) -> str:
         return urlsplit(self.uri).path.lstrip("/").split("/")[1]

@@ -16,13 +16,13 @@ us-east-1. Members other than these four, and outcome members other than ``type`
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from .backend import RESET_LOCK
-from .exceptions import ClientException
+from .body import MAX_REQUEST, decoded, inflated_by_server, parse_json
+from .exceptions import ClientException, shown
 from .lifecycle import Outcome, capacity_shortage, fail, succeed, time_out
 from .seeding import backend_of, plan_service_job_attempts
 
@@ -34,7 +34,7 @@ def _outcome(raw: Any) -> Outcome:
     if not isinstance(raw, dict) or raw.get("type") not in OUTCOME_TYPES:
         raise ClientException(
             f"Each outcome must be an object whose type is one of {' | '.join(OUTCOME_TYPES)}, "
-            f"not {raw!r}"
+            f"not {shown(raw)}"
         )
     kind = raw["type"]
     unknown = sorted(set(raw) - ({"type", "reason"} if kind == "FAILED" else {"type"}))
@@ -48,12 +48,28 @@ def _outcome(raw: Any) -> Outcome:
     return {"SUCCEEDED": succeed, "CAPACITY": capacity_shortage, "TIMEOUT": time_out}[kind]()
 
 
-def _body(request: Any, headers: Any) -> Any:
+def _raw_body(request: Any) -> bytes:
+    """The body as sent, however it came: from a werkzeug request (moto's server, which
+    de-chunks a chunked body, and moto's ``mock_aws`` from 5.1 on) or from the ``requests``
+    request itself (bytes, a file or an iterable of chunks)."""
+    if hasattr(request, "get_data"):
+        return bytes(request.get_data())
     raw = getattr(request, "body", None)
-    if raw is None:  # a werkzeug request (moto's server)
-        length = int(headers.get("Content-Length") or 0)
-        raw = request.environ["wsgi.input"].read(length)
-    return json.loads(raw or b"{}")
+    if raw is None:
+        return b""
+    if isinstance(raw, str):
+        return raw.encode("utf-8", "surrogatepass")
+    if isinstance(raw, (bytes, bytearray)):
+        return bytes(raw)
+    if hasattr(raw, "read"):
+        return bytes(raw.read(MAX_REQUEST + 1))
+    chunks = (c.encode("utf-8", "surrogatepass") if isinstance(c, str) else bytes(c) for c in raw)
+    return b"".join(chunks)
+
+
+def _body(request: Any, headers: Any) -> Any:
+    encoding = None if inflated_by_server(request) else headers.get("Content-Encoding")
+    return parse_json(decoded(_raw_body(request), encoding, MAX_REQUEST) or b"{}")
 
 
 def plan_attempts(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:

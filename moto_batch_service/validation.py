@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .body import MAX_PAYLOAD, nesting_error
 from .exceptions import ClientException, invalid_value, missing, not_one_of
 from .params import check_type
 
@@ -36,6 +37,23 @@ def name(member: str, value: str | None) -> str:
             "it must be 1-128 characters long and contain only letters, numbers, "
             "hyphens (-) and underscores (_)",
         )
+    return value
+
+
+def payload(value: str | None) -> str:
+    """serviceRequestPayload: at most 10 KiB (AWS's quota) and, if JSON, at most 64 levels deep."""
+    if not value:
+        raise missing("serviceRequestPayload")
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if size > MAX_PAYLOAD:
+        raise invalid_value(
+            "serviceRequestPayload",
+            f"{size} bytes",
+            f"it may be at most {MAX_PAYLOAD // 1024} KiB ({MAX_PAYLOAD} bytes)",
+        )
+    error = nesting_error(value, "serviceRequestPayload")
+    if error is not None:
+        raise error
     return value
 
 

@@ -507,7 +507,7 @@ INVALID_CREATES = [
     ),
     pytest.param(
         {"jobQueueName": "q" * 129},
-        invalid("jobQueueName", "q" * 129, BAD_NAME),
+        f"Invalid value for jobQueueName ('{'q' * 98}\u2026): {BAD_NAME}",
         id="name-too-long",
     ),
     pytest.param(

@@ -445,7 +445,7 @@ INVALID_SHARES = [
     ),
     pytest.param(
         {"quotaShareName": "a" * 129},
-        f"Invalid value for quotaShareName ('{'a' * 129}'): it must be 1-128 characters long "
+        f"Invalid value for quotaShareName ('{'a' * 98}\u2026): it must be 1-128 characters long "
         "and contain only letters, numbers, hyphens (-) and underscores (_)",
         id="name-too-long",
     ),

@@ -158,7 +158,7 @@ INVALID_CREATES = [
     ),
     pytest.param(
         {"serviceEnvironmentName": "n" * 129},
-        invalid("serviceEnvironmentName", "n" * 129, BAD_NAME),
+        f"Invalid value for serviceEnvironmentName ('{'n' * 98}\u2026): {BAD_NAME}",
         id="name-too-long",
     ),
     pytest.param(
@@ -270,7 +270,7 @@ INVALID_CREATES = [
     ),
     pytest.param(
         {"tags": {"k" * 129: "v"}},
-        invalid("tags", "k" * 129, "a tag key must be 1-128 characters long"),
+        f"Invalid value for tags ('{'k' * 98}\u2026): a tag key must be 1-128 characters long",
         id="tag-key-too-long",
     ),
     pytest.param(

@@ -410,7 +410,7 @@ def test_tags_can_be_given_up_to_fifty_in_all(batch, tagged_arn):
         ),
         pytest.param(
             {"new": "x", "k" * 129: "v"},
-            f"Invalid value for tags ('{'k' * 129}'): a tag key must be 1-128 characters long",
+            f"Invalid value for tags ('{'k' * 98}\u2026): a tag key must be 1-128 characters long",
             id="long-key",
         ),
         pytest.param(

@@ -377,8 +377,8 @@ INVALID_SUBMISSIONS = [
     ),
     pytest.param(
         {"name": "n" * 129},
-        f"Invalid value for jobName ('{'n' * 129}'): it must be 1-128 characters long and contain "
-        "only letters, numbers, hyphens (-) and underscores (_)",
+        f"Invalid value for jobName ('{'n' * 98}\u2026): it must be 1-128 characters long and "
+        "contain only letters, numbers, hyphens (-) and underscores (_)",
         id="job-name-length",
     ),
     pytest.param({"name": ""}, "jobName must be provided", id="job-name-empty"),
@@ -419,7 +419,7 @@ INVALID_SUBMISSIONS = [
                 "evaluateOnExit": [{"action": "EXIT", "onStatusReason": "r" * 513}],
             }
         },
-        f"Invalid value for retryStrategy.evaluateOnExit[0].onStatusReason ('{'r' * 513}'): "
+        f"Invalid value for retryStrategy.evaluateOnExit[0].onStatusReason ('{'r' * 98}\u2026): "
         "it must be at most 512 printable characters",
         id="status-reason-513",
     ),
