@@ -12,6 +12,8 @@ executed one of them (and before moto reads it), hands it to ``_moto`` to be ext
   is added to it.
 - ``moto.sagemaker.responses``: moto's SageMaker handlers; ``StopTrainingJob`` is added
   (``training_jobs``). Loading it stays moto's business (or the first dispatch's).
+- ``moto.moto_server.werkzeug_app``: moto's server; its apps for batch leave gzip bodies to
+  the package's handlers, which inflate them with a cap.
 
 A module moto loaded before the package was imported is extended at import. A helper,
 fixture or backend used before any Batch request loads ``moto.batch.urls`` itself
@@ -31,12 +33,14 @@ from typing import Any
 BATCH_URLS = "moto.batch.urls"
 MOTO_API_URLS = "moto.moto_api._internal.urls"
 SAGEMAKER_RESPONSES = "moto.sagemaker.responses"
-WATCHED = (BATCH_URLS, MOTO_API_URLS, SAGEMAKER_RESPONSES)
+SERVER_APP = "moto.moto_server.werkzeug_app"
+WATCHED = (BATCH_URLS, MOTO_API_URLS, SAGEMAKER_RESPONSES, SERVER_APP)
 # A name each watched module defines once moto has executed it.
 _LOADED = {
     BATCH_URLS: "url_paths",
     MOTO_API_URLS: "url_paths",
     SAGEMAKER_RESPONSES: "SageMakerResponse",
+    SERVER_APP: "create_backend_app",
 }
 
 _lock = threading.RLock()
@@ -63,6 +67,8 @@ def _extend(name: str, module: ModuleType, *, loading: bool) -> None:
 
         if name == BATCH_URLS:
             _moto.install_batch(module, refresh_servers=not loading)
+        elif name == SERVER_APP:
+            _moto.install_server(module)
         else:
             _moto.install_moto_api(module, refresh_servers=not loading)
         _extended.add(name)

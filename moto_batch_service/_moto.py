@@ -183,6 +183,29 @@ def install_moto_api(moto_api_urls: Any, *, refresh_servers: bool) -> None:
         _refresh_running_servers("moto_api")
 
 
+def install_server(werkzeug_app: Any) -> None:
+    """Keep moto's server from inflating gzip bodies sent to batch.
+
+    Some moto servers (5.1.22 and 5.2.1 among them) inflate every gzip body in a
+    ``before_request`` hook, with no cap and a 500 for a body that is not gzip. For the batch
+    app the package's handlers inflate it with a cap, and moto's own batch handlers through
+    ``setup_class`` as on a moto without the hook. A moto without the hook is left alone.
+    """
+    original = getattr(werkzeug_app, "decompress_request_body", None)
+    if original is None or getattr(original, "leaves_batch_alone", False):
+        return
+
+    def decompress_request_body() -> Any:
+        from flask import current_app
+
+        if getattr(current_app, "service", None) == "batch":
+            return None
+        return original()
+
+    decompress_request_body.leaves_batch_alone = True  # type: ignore[attr-defined]
+    werkzeug_app.decompress_request_body = decompress_request_body
+
+
 def steer(request: Any, full_url: str, headers: Any) -> Any:
     """The steering route's handler: loads the package's backend at its first use."""
     activate()

@@ -667,6 +667,16 @@ def test_a_gzip_bomb_is_refused_over_the_server(moto_batch_endpoint, server_queu
     )
 
 
+def test_a_body_that_is_not_gzip_is_refused_over_the_server(moto_batch_endpoint, server_queue):
+    response = requests.post(
+        f"{moto_batch_endpoint}/v1/listservicejobs",
+        data=b'{"jobQueue": "queue"}',
+        headers={**SIGNED_FOR_BATCH, "Content-Encoding": "gzip"},
+        timeout=30,
+    )
+    assert (response.status_code, response.json()) == refusal("The request body is not valid gzip")
+
+
 def test_a_chunked_steering_request_is_read_over_the_server(moto_batch_endpoint, server_queue):
     job = submit(server_client(moto_batch_endpoint), server_queue)
     body = json.dumps({"jobId": job["jobArn"], "outcomes": [{"type": "TIMEOUT"}]}).encode()
