@@ -319,7 +319,8 @@ def install_direct_routes() -> None:
     """Put a ``DirectRoutes`` in front of moto's botocore stubber (once)."""
     if isinstance(botocore_stubber.__dict__.get("process_request"), DirectRoutes):
         return
-    from .responses import OPERATIONS, ServiceJobResponse
+    from .operations import OPERATIONS
+    from .responses import ServiceJobResponse
 
     paths = frozenset(
         f"/v1/{operation}"

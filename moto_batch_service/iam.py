@@ -23,26 +23,10 @@ from moto.core.exceptions import (
 )
 from moto.iam.access_control import IAMRequest
 
+from .operations import SERVED
+
 # The IAM actions whose names are not the operation's (AWS has no batch:TerminateServiceJobs).
 _ACTION_OF_OPERATION = {"TerminateServiceJobs": "TerminateServiceJob"}
-_SERVED = (
-    "CreateServiceEnvironment",
-    "DescribeServiceEnvironments",
-    "UpdateServiceEnvironment",
-    "DeleteServiceEnvironment",
-    "SubmitServiceJob",
-    "DescribeServiceJob",
-    "ListServiceJobs",
-    "TerminateServiceJob",
-    "TerminateServiceJobs",
-    "UpdateServiceJob",
-    "GetJobQueueSnapshot",
-    "CreateQuotaShare",
-    "DescribeQuotaShare",
-    "ListQuotaShares",
-    "UpdateQuotaShare",
-    "DeleteQuotaShare",
-)
 _TAG_ACTIONS = {"GET": "ListTagsForResource", "POST": "TagResource", "DELETE": "UntagResource"}
 
 
@@ -50,7 +34,7 @@ _TAG_ACTIONS = {"GET": "ListTagsForResource", "POST": "TagResource", "DELETE": "
 def _operations() -> dict[str, str]:
     """Operation name by lower-case path segment: the installed model's, and ours."""
     model = botocore.session.get_session().get_service_model("batch")
-    names = {name.lower(): name for name in (*model.operation_names, *_SERVED)}
+    names = {name.lower(): name for name in (*model.operation_names, *SERVED)}
     return names
 
 

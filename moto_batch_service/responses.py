@@ -17,30 +17,8 @@ from ._moto import partition_of
 from .backend import RESET_LOCK, ServiceJobBackend, service_job_backends
 from .body import decoded, inflated_by_server, request_limit
 from .iam import AccessDeniedException, AwsActionNames
+from .operations import OPERATIONS
 from .params import Params
-
-OPERATIONS = frozenset(
-    (
-        "createserviceenvironment",
-        "describeserviceenvironments",
-        "updateserviceenvironment",
-        "deleteserviceenvironment",
-        "submitservicejob",
-        "describeservicejob",
-        "listservicejobs",
-        "terminateservicejob",
-        "terminateservicejobs",
-        "updateservicejob",
-        "getjobqueuesnapshot",
-        "createquotashare",
-        "describequotashare",
-        "listquotashares",
-        "updatequotashare",
-        "deletequotashare",
-    )
-)
-"""The operations served, as the lower-case path segment after ``/v1/``."""
-
 
 _text = json.encoder.encode_basestring_ascii
 

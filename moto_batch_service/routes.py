@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .bulk_jobs import BulkJobResponse
+from .operations import OPERATIONS
 from .queue_routes import QueueResponse
-from .responses import OPERATIONS, ServiceJobResponse
+from .responses import ServiceJobResponse
 
 # New paths, added to moto's batch url_paths.
 ROUTES: dict[str, Callable[..., Any]] = {

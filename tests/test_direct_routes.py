@@ -25,7 +25,8 @@ from moto.moto_api import recorder
 
 import moto_batch_service as mbs
 from moto_batch_service._moto import DirectRoutes, _moto_route
-from moto_batch_service.responses import OPERATIONS, ServiceJobResponse
+from moto_batch_service.operations import OPERATIONS
+from moto_batch_service.responses import ServiceJobResponse
 from tests.conftest import REGION, Clock, client_error, make_queue
 from tests.shape_check import on_before_parse
 
