@@ -235,7 +235,7 @@ class ServiceQueue(BaseModel):
         """Count a job's capacity in (``sign`` 1) or out of (-1) the capacity held.
 
         A job filed as dispatched with no environment (a test put it there) is placed on
-        the queue's first one, and from then on holds capacity as a dispatched job does.
+        the queue's environment, and from then on holds capacity as a dispatched job does.
         """
         if job.environment is None:
             job.environment = self.environment
