@@ -9,6 +9,7 @@ backend, a model class), whichever comes first. ``register()`` does it at once.
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from ._activation import IncompatibleMotoError, activate, install
@@ -16,14 +17,15 @@ from ._activation import IncompatibleMotoError, activate, install
 if TYPE_CHECKING:
     from .backend import ServiceJobBackend, service_job_backends
     from .exceptions import ServiceJobHelperError
-    from .lifecycle import Outcome, capacity_shortage, fail, succeed, time_out
-    from .models import ServiceEnvironment, ServiceJob, ServiceJobStatus, ServiceQueue
+    from .models import ServiceEnvironment, ServiceJob, ServiceQueue
+    from .outcomes import Outcome, capacity_shortage, fail, succeed, time_out
     from .seeding import (
         add_service_job,
         get_service_job,
         plan_service_job_attempts,
         set_service_job_status,
     )
+    from .statuses import ServiceJobStatus
 
 __version__ = "0.1.0"
 
@@ -32,14 +34,14 @@ _LAZY = {
     "ServiceJobBackend": "backend",
     "ServiceJobHelperError": "exceptions",
     "service_job_backends": "backend",
-    "Outcome": "lifecycle",
-    "capacity_shortage": "lifecycle",
-    "fail": "lifecycle",
-    "succeed": "lifecycle",
-    "time_out": "lifecycle",
+    "Outcome": "outcomes",
+    "capacity_shortage": "outcomes",
+    "fail": "outcomes",
+    "succeed": "outcomes",
+    "time_out": "outcomes",
     "ServiceEnvironment": "models",
     "ServiceJob": "models",
-    "ServiceJobStatus": "models",
+    "ServiceJobStatus": "statuses",
     "ServiceQueue": "models",
     "add_service_job": "seeding",
     "get_service_job": "seeding",
@@ -90,4 +92,11 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 
-install()
+def _extend(name: str, module: ModuleType, *, refresh_servers: bool) -> None:
+    """Extend one of moto's watched modules (``_activation`` calls it as moto loads one)."""
+    from .install import extend
+
+    extend(name, module, refresh_servers=refresh_servers)
+
+
+install(_extend)

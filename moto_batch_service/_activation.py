@@ -2,7 +2,7 @@
 
 Importing the package imports nothing of moto. It puts a small finder at the front of
 ``sys.meta_path`` that watches two of moto's modules by name and, right after moto has
-executed one of them (and before moto reads it), hands it to ``_moto`` to be extended:
+executed one of them (and before moto reads it), hands it to ``install.extend``:
 
 - ``moto.batch.urls``: moto's batch route table, loaded by moto at the first Batch request
   (under ``mock_aws``, on a moto server, on a ``ThreadedMotoServer``). The service-job
@@ -11,13 +11,16 @@ executed one of them (and before moto reads it), hands it to ``_moto`` to be ext
 - ``moto.moto_api._internal.urls``: moto's ``/moto-api/`` route table; the steering route
   is added to it.
 - ``moto.sagemaker.responses``: moto's SageMaker handlers; ``StopTrainingJob`` is added
-  (``training_jobs``). Loading it stays moto's business (or the first dispatch's).
+  (``stop_training``). Loading it stays moto's business (or the first dispatch's).
 - ``moto.moto_server.werkzeug_app``: moto's server; its apps for batch leave gzip bodies to
   the package's handlers, which inflate them with a cap.
 
 A module moto loaded before the package was imported is extended at import. A helper,
 fixture or backend used before any Batch request loads ``moto.batch.urls`` itself
 (``activate``), and so the same installation runs.
+
+The bottom layer: stdlib only, imports nothing of the package. ``__init__`` hands it the
+extender, so that the installer (the top layer) is imported only when moto loads a module.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import threading
 from collections.abc import Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
-from typing import Any
+from typing import Any, Callable
 
 BATCH_URLS = "moto.batch.urls"
 MOTO_API_URLS = "moto.moto_api._internal.urls"
@@ -51,26 +54,18 @@ class IncompatibleMotoError(RuntimeError):
     """moto's batch service is not laid out the way this package expects."""
 
 
+Extender = Callable[..., None]
+_extender: Extender | None = None  # install.extend, reached through __init__ (see install())
+
+
 def _extend(name: str, module: ModuleType, *, loading: bool) -> None:
     """Extend moto's module ``name`` once. ``loading``: moto is building it right now (a
     server may hold its app lock), so running servers are left alone."""
     with _lock:
         if name in _extended:
             return
-        if name == SAGEMAKER_RESPONSES:
-            from .training_jobs import install_stop
-
-            install_stop(module)
-            _extended.add(name)
-            return
-        from . import _moto
-
-        if name == BATCH_URLS:
-            _moto.install_batch(module, refresh_servers=not loading)
-        elif name == SERVER_APP:
-            _moto.install_server(module)
-        else:
-            _moto.install_moto_api(module, refresh_servers=not loading)
+        assert _extender is not None, "install() names the extender first"
+        _extender(name, module, refresh_servers=not loading)
         _extended.add(name)
 
 
@@ -106,9 +101,16 @@ def _then_extend(name: str, exec_module: Any) -> Any:
 _finder = _Finder()
 
 
-def install() -> None:
-    """Watch moto's modules (once); extend the ones moto has loaded already."""
+def install(extender: Extender | None = None) -> None:
+    """Watch moto's modules (once); extend the ones moto has loaded already.
+
+    ``extender(name, module, refresh_servers=...)`` extends one of them: ``__init__`` names
+    it (``install.extend``, imported only when a watched module loads) at import.
+    """
+    global _extender
     with _lock:
+        if extender is not None:
+            _extender = extender
         if not any(finder is _finder for finder in sys.meta_path):
             sys.meta_path.insert(0, _finder)
         for name in WATCHED:

@@ -14,8 +14,8 @@ import json
 from typing import Callable
 
 from .exceptions import ClientException, invalid_value, missing
+from .handlers import GuardedBatchResponse
 from .params import Params
-from .queue_routes import GuardedBatchResponse
 
 MAX_JOBS = 50
 MAX_REASON = 1024

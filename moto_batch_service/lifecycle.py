@@ -17,150 +17,38 @@ Each request that looks at jobs first *settles* the store:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .models import (
-    ServiceEnvironment,
-    ServiceJob,
-    ServiceJobStatus,
-    ServiceQueue,
+from moto.moto_api import state_manager
+
+from . import clock
+from .capacity import Usage, fits_nowhere, usable
+from .exceptions import ClientException, shown
+from .models import ServiceJob, ServiceQueue
+from .outcomes import Outcome, reason_matches
+from .quota_dispatch import QuotaDispatch
+from .statuses import (
+    CAPACITY_REASON,
+    FAILED,
+    MAX_RESOURCE_REASON,
+    RUNNABLE,
+    RUNNING,
+    SCHEDULED,
+    SERVICE_JOB_MODEL,
+    STARTING,
+    SUBMITTED,
+    SUCCEEDED,
+    TIME_LIMIT_REASON,
+    TIMEOUT_REASON,
 )
+from .store import Store
+from .tracking import Tracker
 
-if TYPE_CHECKING:
-    from .backend import ServiceJobBackend
-
-SUBMITTED = ServiceJobStatus.SUBMITTED.value
-RUNNABLE = ServiceJobStatus.RUNNABLE.value
-SCHEDULED = ServiceJobStatus.SCHEDULED.value
-STARTING = ServiceJobStatus.STARTING.value
-RUNNING = ServiceJobStatus.RUNNING.value
-SUCCEEDED = ServiceJobStatus.SUCCEEDED.value
-FAILED = ServiceJobStatus.FAILED.value
-
-SAGEMAKER_PREFIX = "Received status from SageMaker: "
-CAPACITY_CODE = "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY"
-CAPACITY_REASON = f"{CAPACITY_CODE} - Unable to provision requested compute resources"
-MAX_RESOURCE_CODE = "MISCONFIGURATION:SERVICE_ENVIRONMENT_MAX_RESOURCE"
-MAX_RESOURCE_REASON = (
-    f"{MAX_RESOURCE_CODE} - Service environment(s) associated with the job queue cannot meet "
-    "the capacity requirement of the job."
+MAX_TRANSITION_SECONDS = 10**10  # about 317 years: later than that is never
+VALID_TRANSITIONS = (
+    '{"progression": "immediate"}, {"progression": "manual", "times": N} (N a whole number, '
+    f'at least 1) or {{"progression": "time", "seconds": S}} (0 <= S <= {MAX_TRANSITION_SECONDS})'
 )
-TIMEOUT_REASON = "Job attempt duration exceeded timeout"
-TIME_LIMIT_REASON = "Terminated by JobStateTimeLimit action due to reason: {code}"
-NUM_INSTANCES = "NUM_INSTANCES"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happens to a job at its next decision point.
-
-    ``CAPACITY`` applies when the job is SCHEDULED (SageMaker finds no instances; the job
-    goes back to RUNNABLE without using an attempt); the others end a RUNNING attempt.
-    """
-
-    kind: str
-    reason: str | None = None
-
-
-def succeed() -> Outcome:
-    """The attempt completes: the job SUCCEEDS."""
-    return Outcome(SUCCEEDED)
-
-
-def fail(reason: str) -> Outcome:
-    """The attempt fails with SageMaker's ``FailureReason`` (e.g. ``"AlgorithmError: oom"``).
-
-    The job's status reason becomes ``"Received status from SageMaker: <reason>"``; the
-    retry strategy then decides between RUNNABLE (retry) and FAILED.
-    """
-    if not reason.startswith(SAGEMAKER_PREFIX.rstrip()):
-        reason = SAGEMAKER_PREFIX + reason
-    return Outcome(FAILED, reason)
-
-
-def capacity_shortage() -> Outcome:
-    """SageMaker has no instances for the training job: SCHEDULED → RUNNABLE, no attempt used."""
-    return Outcome("CAPACITY", CAPACITY_REASON)
-
-
-def time_out() -> Outcome:
-    """The attempt exceeds ``timeoutConfig``: the job FAILS without retry."""
-    return Outcome("TIMEOUT", TIMEOUT_REASON)
-
-
-def reason_matches(pattern: str, reason: str) -> bool:
-    """An ``evaluateOnExit.onStatusReason`` glob: ``*`` matches anything, the rest literally.
-
-    Matched without backtracking: the text before the first ``*`` must start the reason,
-    the text after the last one must end it, and each piece in between is found at its
-    leftmost place after the previous one (which is never worse than a later place).
-    """
-    first, *middle_and_last = pattern.split("*")
-    if not middle_and_last:
-        return pattern == reason
-    *middle, last = middle_and_last
-    if len(reason) < len(first) + len(last) or not reason.startswith(first):
-        return False
-    end = len(reason) - len(last)
-    if not reason.endswith(last):
-        return False
-    at = len(first)
-    for piece in middle:
-        found = reason.find(piece, at, end)
-        if found < 0:
-            return False
-        at = found + len(piece)
-    return True
-
-
-def demand_of(job: ServiceJob) -> dict[str, float]:
-    return dict(job.capacity or ())
-
-
-class Usage:
-    """Capacity held by dispatched jobs, per service environment and unit."""
-
-    def __init__(self, queues: Iterable[ServiceQueue]):
-        """What the queues' dispatched jobs hold."""
-        self._by_env: dict[str, dict[str, float]] = {}
-        for queue in queues:
-            for env_name, held in queue.placed.items():
-                self._count(env_name, held)
-
-    def _count(self, env_name: str, held: dict[str, float]) -> None:
-        used = self._by_env.setdefault(env_name, {})
-        for unit, quantity in held.items():
-            used[unit] = used.get(unit, 0.0) + quantity
-
-    def add(self, env: ServiceEnvironment, job: ServiceJob) -> None:
-        used = self._by_env.setdefault(env.name, {})
-        for unit, quantity in demand_of(job).items():
-            used[unit] = used.get(unit, 0.0) + quantity
-
-    def remove(self, env: ServiceEnvironment, job: ServiceJob) -> None:
-        used = self._by_env.setdefault(env.name, {})
-        for unit, quantity in demand_of(job).items():
-            used[unit] = used.get(unit, 0.0) - quantity
-
-    def fits(self, env: ServiceEnvironment, job: ServiceJob, empty: bool = False) -> bool:
-        demand = demand_of(job)
-        if not demand:
-            return True
-        used = {} if empty else self._by_env.get(env.name, {})
-        limits = {limit["capacityUnit"]: limit["maxCapacity"] for limit in env.capacity_limits}
-        if NUM_INSTANCES in limits:
-            return bool(sum(used.values()) + sum(demand.values()) <= limits[NUM_INSTANCES])
-        return all(
-            unit in limits and used.get(unit, 0.0) + quantity <= limits[unit]
-            for unit, quantity in demand.items()
-        )
-
-
-def fits_nowhere(queue: ServiceQueue, job: ServiceJob) -> bool:
-    """The queue's environment could not hold the job even if it were empty."""
-    env = queue.environment
-    return env.status != "VALID" or not Usage(()).fits(env, job, empty=True)
 
 
 def _time_limit_reached(queue: ServiceQueue, job: ServiceJob, at: int) -> str | None:
@@ -177,17 +65,89 @@ def _time_limit_reached(queue: ServiceQueue, job: ServiceJob, at: int) -> str | 
     return None
 
 
-def _usable(env: ServiceEnvironment) -> bool:
-    return env.state == "ENABLED" and env.status == "VALID"
+def transition_problem(transition: Any) -> str | None:
+    """What is wrong with a ``batch::service_job`` transition, or None if nothing is."""
+    if not isinstance(transition, dict):
+        return "it is not a dict"
+    progression = transition.get("progression")
+    if progression == "immediate":
+        return None
+    if progression == "manual":
+        times = transition.get("times")
+        if "times" not in transition:
+            return '"manual" progression needs "times"'
+        if not isinstance(times, int) or isinstance(times, bool) or times < 1:
+            return f'"times" must be a whole number of at least 1, not {shown(times)}'
+        return None
+    if progression == "time":
+        seconds = transition.get("seconds")
+        if "seconds" not in transition:
+            return '"time" progression needs "seconds"'
+        if (
+            not isinstance(seconds, (int, float))
+            or isinstance(seconds, bool)
+            or not 0 <= seconds <= MAX_TRANSITION_SECONDS
+        ):
+            return (
+                f'"seconds" must be a number from 0 to {MAX_TRANSITION_SECONDS}, '
+                f"not {shown(seconds)}"
+            )
+        return None
+    return f'"progression" must be "immediate", "manual" or "time", not {shown(progression)}'
 
 
 class Lifecycle:
-    """The settle step of one backend (see the module docstring)."""
+    """The settle step of one store (see the module docstring)."""
 
-    def __init__(self, backend: ServiceJobBackend):
-        self.backend = backend
+    def __init__(self, store: Store, tracker: Tracker):
+        self.store = store
+        self.tracker = tracker
 
-    def settle(self, due: list[ServiceJob], unlimited: bool, at: int) -> None:
+    def settle(self) -> None:
+        """Bring every job up to date before a request looks at jobs.
+
+        A malformed ``batch::service_job`` transition refuses the request (before anything
+        changes) with a ClientException that names it and says what is wrong.
+        """
+        transition = state_manager.get_transition(SERVICE_JOB_MODEL)
+        problem = transition_problem(transition)
+        if problem is not None:
+            raise ClientException(
+                f"The transition set for {SERVICE_JOB_MODEL} ({shown(transition)}) is invalid: "
+                f"{problem}. Unset it, or set {VALID_TRANSITIONS}"
+            )
+        at = clock.now_ms()
+        tracker = self.tracker
+        if tracker.stopping:
+            for job_id, reason in list(tracker.stopping.items()):
+                tracker.move(self.store.jobs[job_id], FAILED, at, reason)
+            tracker.stopping.clear()
+        if not tracker.active:
+            return
+        progression = transition["progression"]
+        if progression == "manual":
+            candidates = list(tracker.ticked.values())
+        elif progression == "time":
+            candidates = tracker.due_by_time(transition["seconds"])
+        else:
+            candidates = list(tracker.active.values())
+        due = []
+        for job in candidates:
+            progress = job.progress
+            if progress is not None and not job.is_terminal and progress.status != job.status:
+                due.append(job)
+        self._settle(due, progression == "immediate", at)
+        for job in due:
+            if job.progress is not None:
+                job.progress.status = job.status
+        if progression == "manual":
+            tracker.ticked = {k: j for k, j in tracker.ticked.items() if k in tracker.active}
+        elif progression == "time":
+            for job in candidates:
+                if job.job_id in tracker.active:
+                    tracker.watch_progress(job)
+
+    def _settle(self, due: list[ServiceJob], unlimited: bool, at: int) -> None:
         self._expire(at)
         if unlimited:
             self._run_to_rest(at)
@@ -201,19 +161,19 @@ class Lifecycle:
     def _run_to_rest(self, at: int) -> None:
         while True:
             moved = False
-            for job in list(self.backend.active_jobs()):
+            for job in list(self.tracker.active_jobs()):
                 while job.status != RUNNABLE and not job.is_terminal:
                     self._step(job, at)
                     moved = True
-            runnable = {j for j in self.backend.active_jobs() if j.status == RUNNABLE}
+            runnable = {j for j in self.tracker.active_jobs() if j.status == RUNNABLE}
             if not self._dispatch(runnable, at) and not moved:
                 return
 
     # -- timers -------------------------------------------------------------------------
     def _expire(self, at: int) -> None:
-        for job in self.backend.timed_out(at):
+        for job in self.tracker.timed_out(at):
             self._end_attempt(job, TIMEOUT_REASON, at, retry=False)
-        for queue in list(self.backend.queues.values()):
+        for queue in list(self.store.queues.values()):
             if queue.time_limit_actions and any(
                 _time_limit_reached(queue, job, at) for job in queue.blocked.values()
             ):
@@ -233,12 +193,12 @@ class Lifecycle:
                 return
             for job, code in expired:
                 job.is_terminated = True  # AWS Batch terminates it
-                self.backend.move(job, FAILED, at, TIME_LIMIT_REASON.format(code=code))
+                self.tracker.move(job, FAILED, at, TIME_LIMIT_REASON.format(code=code))
 
     def _heads(self, queue: ServiceQueue) -> list[ServiceJob]:
         """The RUNNABLE job(s) the scheduler considers first: one per quota share in a
         quota-managed queue (highest priority, then oldest), else the first in order."""
-        if self.backend.policy_kind(queue) == "QUOTA":
+        if self.store.policy_kind(queue) == "QUOTA":
             heads: dict[str, ServiceJob] = {}
             for key in queue.waiting():
                 job = queue.jobs[key]
@@ -253,24 +213,24 @@ class Lifecycle:
     def _step(self, job: ServiceJob, at: int) -> None:
         status = job.status
         if status == SUBMITTED:
-            self.backend.move(job, RUNNABLE, at)
+            self.tracker.move(job, RUNNABLE, at)
         elif status == SCHEDULED:
             if job.planned and job.planned[0].kind == "CAPACITY":
                 outcome = job.planned.pop(0)
-                self.backend.move(job, RUNNABLE, at, outcome.reason)
+                self.tracker.move(job, RUNNABLE, at, outcome.reason)
                 # The time-limit clock counts the time spent SCHEDULED, accumulated over
                 # the re-submissions, until capacity is found (STARTING).
                 if job.blocked_since is None:
                     job.blocked_since = job.scheduled_at
             else:
                 job.blocked_since = None
-                self.backend.move(job, STARTING, at)
+                self.tracker.move(job, STARTING, at)
         elif status == STARTING:
-            self.backend.move(job, RUNNING, at)
+            self.tracker.move(job, RUNNING, at)
         elif status == RUNNING:
             outcome = self._next_end(job)
             if outcome.kind == SUCCEEDED:
-                self.backend.move(job, SUCCEEDED, at)
+                self.tracker.move(job, SUCCEEDED, at)
             else:
                 self._end_attempt(job, outcome.reason or "", at, retry=outcome.kind == FAILED)
 
@@ -293,9 +253,9 @@ class Lifecycle:
                     break
         if action == "RETRY" and job.attempt_count < strategy["attempts"]:
             # Waiting for its retry, the job shows why its last attempt ended.
-            self.backend.move(job, RUNNABLE, at, reason, attempt_reason=reason)
+            self.tracker.move(job, RUNNABLE, at, reason, attempt_reason=reason)
         else:
-            self.backend.move(job, FAILED, at, reason)
+            self.tracker.move(job, FAILED, at, reason)
 
     # -- AWS Batch's side: dispatch -----------------------------------------------------
     def _dispatch(self, wanted: set[ServiceJob], at: int) -> bool:
@@ -309,15 +269,15 @@ class Lifecycle:
             return False
         # Higher priority first; sorted() is stable, so equal priorities keep creation order.
         queues = sorted(
-            (q for q in self.backend.queues.values() if q.waiting()), key=lambda q: -q.priority
+            (q for q in self.store.queues.values() if q.waiting()), key=lambda q: -q.priority
         )
-        usage = Usage(self.backend.queues.values())
+        usage = Usage(self.store.queues.values())
         dispatched = False
         for queue in queues:
-            if self.backend.policy_kind(queue) == "QUOTA":
-                from .quota_dispatch import QuotaDispatch
-
-                dispatched = QuotaDispatch(self.backend, queue, usage, at).run(wanted) or dispatched
+            if self.store.policy_kind(queue) == "QUOTA":
+                shares = self.store.queue_shares(queue)
+                run = QuotaDispatch(self.tracker, shares, queue, usage, at).run(wanted)
+                dispatched = run or dispatched
                 continue
             held: set[ServiceJob] = set()  # not due yet: room kept for them
             while True:
@@ -332,7 +292,7 @@ class Lifecycle:
                 if head is None:
                     break
                 env = queue.environment
-                if not (_usable(env) and usage.fits(env, head)):
+                if not (usable(env) and usage.fits(env, head)):
                     if head in wanted:
                         self._block(queue, head, at)
                     break  # strict head of line
@@ -343,7 +303,7 @@ class Lifecycle:
                 head.environment = env
                 if head.status_reason != CAPACITY_REASON:
                     head.blocked_since = None
-                self.backend.move(head, SCHEDULED, at)
+                self.tracker.move(head, SCHEDULED, at)
                 dispatched = True
         return dispatched
 
@@ -359,7 +319,7 @@ class Lifecycle:
         """RUNNABLE jobs of a queue in the order the scheduler considers them (read lazily);
         with ``waiting_only``, only those that are not seeded (the only ones dispatched)."""
         keys = queue.waiting() if waiting_only else queue.keys(RUNNABLE)
-        weights = self.backend.share_weights(queue)
+        weights = self.store.share_weights(queue)
         if weights is None:  # FIFO: oldest first
             return (queue.jobs[key] for key in keys)
         share_usage = queue.share_held

@@ -8,79 +8,33 @@ from __future__ import annotations
 
 import json
 import sys
-import time
-from bisect import bisect_left, insort
-from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from moto.core.common_models import BaseModel
 
-from . import training_jobs
-from ._moto import SERVICE_JOB_MODEL, ManagedState, mock_random
+from ._moto import ManagedState, mock_random
 from .dashboard import list_under_batch
-
-if TYPE_CHECKING:
-    from .lifecycle import Outcome
-
-__all__ = [
-    "SERVICE_JOB_MODEL",
-    "ServiceEnvironment",
-    "ServiceJob",
-    "ServiceJobStatus",
-    "ServiceQueue",
-]
-SAGEMAKER_TRAINING = "SAGEMAKER_TRAINING"
-TRAINING_JOB_NAME_LIMIT = 63
-COMPLETED_REASON = "Received status from SageMaker: Training job completed"
-QUEUE_HEALTHY = "JobQueue Healthy"
-
-
-class ServiceJobStatus(str, Enum):
-    """The statuses a service job can have (PENDING exists in the enum but is never used)."""
-
-    SUBMITTED = "SUBMITTED"
-    PENDING = "PENDING"
-    RUNNABLE = "RUNNABLE"
-    SCHEDULED = "SCHEDULED"
-    STARTING = "STARTING"
-    RUNNING = "RUNNING"
-    SUCCEEDED = "SUCCEEDED"
-    FAILED = "FAILED"
-
-    @classmethod
-    def values(cls) -> list[str]:
-        return [s.value for s in cls]
-
-    @classmethod
-    def progression(cls) -> list[str]:
-        """The path a job takes when nothing goes wrong."""
-        return [
-            cls.SUBMITTED.value,
-            cls.RUNNABLE.value,
-            cls.SCHEDULED.value,
-            cls.STARTING.value,
-            cls.RUNNING.value,
-            cls.SUCCEEDED.value,
-        ]
-
-    @classmethod
-    def status_transitions(cls) -> list[tuple[str | None, str]]:
-        path = cls.progression()
-        return list(zip(path, path[1:]))
-
-
-TERMINAL = frozenset({ServiceJobStatus.SUCCEEDED.value, ServiceJobStatus.FAILED.value})
-DISPATCHED = frozenset(
-    {
-        ServiceJobStatus.SCHEDULED.value,
-        ServiceJobStatus.STARTING.value,
-        ServiceJobStatus.RUNNING.value,
-    }
+from .job_index import JobIndex, JobKey
+from .payload import capacity_usage_of, training_job_name_of
+from .statuses import (
+    COMPLETED_REASON,
+    DISPATCHED,
+    QUEUE_HEALTHY,
+    SAGEMAKER_TRAINING,
+    TERMINAL,
+    ServiceJobStatus,
 )
 
+if TYPE_CHECKING:
+    from .outcomes import Outcome
 
-def now_ms() -> int:
-    return int(time.time() * 1000)
+__all__ = [
+    "JobKey",
+    "ServiceEnvironment",
+    "ServiceJob",
+    "ServiceQueue",
+]
+TRAINING_JOB_NAME_LIMIT = 63
 
 
 class ServiceEnvironment(BaseModel):
@@ -118,16 +72,8 @@ class ServiceEnvironment(BaseModel):
         }
 
 
-JobKey = tuple[int, int]
-
-
-class ServiceQueue(BaseModel):
-    """A job queue of type SAGEMAKER_TRAINING, with its jobs indexed by creation order.
-
-    ``_keys`` holds ``(created_at, seq)`` of every job, ascending; ``_by_status``
-    the same per status. Listing walks them backwards (newest first). ``_names`` holds
-    ``(lower-cased name, key)`` of every job, ascending, for JOB_NAME filters.
-    """
+class ServiceQueue(JobIndex["ServiceJob"], BaseModel):
+    """A job queue of type SAGEMAKER_TRAINING, with its jobs indexed (see ``JobIndex``)."""
 
     def __init__(
         self,
@@ -153,22 +99,7 @@ class ServiceQueue(BaseModel):
         self.scheduling_policy_arn = scheduling_policy_arn
         self.time_limit_actions = time_limit_actions
         self.tags = tags
-        self.jobs: dict[JobKey, ServiceJob] = {}
-        self._keys: list[JobKey] = []
-        self._by_status: dict[str, list[JobKey]] = {s: [] for s in ServiceJobStatus.values()}
-        self._names: list[tuple[str, JobKey]] = []
-        # RUNNABLE jobs that move by themselves (submitted, not seeded): all dispatch may take.
-        self._waiting: list[JobKey] = []
-        # Unfinished jobs whose ``blocked_since`` is set (all a time-limit action can end).
-        self.blocked: dict[JobKey, ServiceJob] = {}
-        # Capacity held by the dispatched jobs, kept as they come and go: by service
-        # environment, per unit; and every unit together per share identifier ("" for none).
-        self.placed: dict[str, dict[str, float]] = {}
-        self.share_held: dict[str, float] = {}
-        # Unfinished jobs per share identifier, and when each share's last unfinished job
-        # finished (fair share: which share identifiers are active).
-        self.share_unfinished: dict[str, int] = {}
-        self.share_finished_at: dict[str, int] = {}
+        super().__init__()
 
     @property
     def environment(self) -> ServiceEnvironment:
@@ -198,142 +129,6 @@ class ServiceQueue(BaseModel):
         if self.scheduling_policy_arn:
             detail["schedulingPolicyArn"] = self.scheduling_policy_arn
         return detail
-
-    # -- the job index -------------------------------------------------------------
-    def add_job(self, job: ServiceJob) -> None:
-        self.jobs[job.key] = job
-        insort(self._keys, job.key)
-        insort(self._by_status[job.status], job.key)
-        insort(self._names, (_lowered(job.job_name), job.key))
-        if job.status in DISPATCHED:
-            self._hold(job, 1)
-        if job.status == ServiceJobStatus.RUNNABLE.value and job.progress is not None:
-            insort(self._waiting, job.key)
-        if job.share_identifier is not None and job.status not in TERMINAL:
-            self._count_unfinished(job, 1)
-
-    def move_job(self, job: ServiceJob, old_status: str) -> None:
-        """Re-file a job whose status changed from ``old_status``."""
-        if old_status != job.status:
-            _remove_key(self._by_status[old_status], job.key)
-            insort(self._by_status[job.status], job.key)
-            if (old_status in DISPATCHED) != (job.status in DISPATCHED):
-                self._hold(job, 1 if job.status in DISPATCHED else -1)
-            if job.share_identifier is not None and (old_status in TERMINAL) != job.is_terminal:
-                self._count_unfinished(job, -1 if job.is_terminal else 1)
-            if job.progress is not None:
-                if old_status == ServiceJobStatus.RUNNABLE.value:
-                    _remove_key(self._waiting, job.key)
-                if job.status == ServiceJobStatus.RUNNABLE.value:
-                    insort(self._waiting, job.key)
-        if job.blocked_since is None or job.status in TERMINAL:
-            self.blocked.pop(job.key, None)
-        else:
-            self.blocked[job.key] = job
-
-    def _hold(self, job: ServiceJob, sign: int) -> None:
-        """Count a job's capacity in (``sign`` 1) or out of (-1) the capacity held.
-
-        A job filed as dispatched with no environment (a test put it there) is placed on
-        the queue's environment, and from then on holds capacity as a dispatched job does.
-        """
-        if job.environment is None:
-            job.environment = self.environment
-        if not job.capacity:
-            return
-        used = self.placed.setdefault(job.environment.name, {})
-        share = job.share_identifier or ""
-        for unit, quantity in job.capacity:
-            used[unit] = used.get(unit, 0.0) + sign * quantity
-            self.share_held[share] = self.share_held.get(share, 0.0) + sign * quantity
-
-    def _count_unfinished(self, job: ServiceJob, sign: int) -> None:
-        share = job.share_identifier or ""
-        left = self.share_unfinished.get(share, 0) + sign
-        if left:
-            self.share_unfinished[share] = left
-        else:
-            del self.share_unfinished[share]
-            if job.stopped_at is not None:
-                self.share_finished_at[share] = job.stopped_at
-
-    def active_shares(self, at: int, decay_ms: int) -> set[str]:
-        """Share identifiers with an unfinished job, or whose last one finished less than
-        ``decay_ms`` before ``at``."""
-        active = set(self.share_unfinished)
-        if decay_ms > 0:
-            active.update(s for s, done in self.share_finished_at.items() if at - done < decay_ms)
-        return active
-
-    def keys(self, status: str | None) -> list[JobKey]:
-        """Keys of all jobs (``status=None``) or of one status, oldest first."""
-        return self._keys if status is None else self._by_status[status]
-
-    def waiting(self) -> list[JobKey]:
-        """Keys of the RUNNABLE jobs that are not seeded (seeded ones are never dispatched)."""
-        return self._waiting
-
-    def named(self, name: str, prefix: bool) -> tuple[int, int]:
-        """The range of ``names()`` whose lower-cased name is ``name`` (or starts with it)."""
-        end = name + ("\U0010ffff" if prefix else "\x00")
-        return bisect_left(self._names, (name,)), bisect_left(self._names, (end,))
-
-    def names(self) -> list[tuple[str, JobKey]]:
-        """``(lower-cased name, key)`` of every job, ascending."""
-        return self._names
-
-
-def _lowered(name: str) -> str:
-    """``name.lower()``, sharing ``name`` itself when it is lower-case already."""
-    lowered = name.lower()
-    return name if lowered == name else lowered
-
-
-def _remove_key(keys: list[Any], key: Any) -> None:
-    i = bisect_left(keys, key)
-    if i < len(keys) and keys[i] == key:
-        del keys[i]
-
-
-MAX_FLOAT = sys.float_info.max
-
-
-def capacity_usage_of(payload: str) -> list[dict[str, Any]] | None:
-    """Instances a CreateTrainingJob payload asks for, per instance type.
-
-    ``ResourceConfig.InstanceCount``/``InstanceType`` or, for heterogeneous
-    clusters, the sum over ``ResourceConfig.InstanceGroups``. None when the
-    payload names no resources.
-    """
-    try:
-        request = json.loads(payload)
-    except (ValueError, RecursionError):  # not JSON, or a seeded one nested too deeply
-        return None
-    config = request.get("ResourceConfig") if isinstance(request, dict) else None
-    if not isinstance(config, dict):
-        return None
-    groups = config.get("InstanceGroups")
-    if not isinstance(groups, list) or not groups:
-        groups = [config]
-    usage: dict[str, float] = {}
-    for group in groups:
-        if not isinstance(group, dict):
-            continue
-        unit, count = group.get("InstanceType"), group.get("InstanceCount")
-        # Finite counts only: JSON has no Infinity/NaN, and float() of a huge int overflows.
-        if isinstance(unit, str) and isinstance(count, (int, float)) and 0 < count <= MAX_FLOAT:
-            usage[unit] = usage.get(unit, 0.0) + float(count)
-    return [{"capacityUnit": u, "quantity": q} for u, q in usage.items() if q <= MAX_FLOAT] or None
-
-
-def training_job_name_of(payload: str, job_name: str) -> str:
-    """The base name of the training jobs AWS Batch creates for a payload."""
-    try:
-        request = json.loads(payload)
-    except (ValueError, RecursionError):
-        request = None
-    name = request.get("TrainingJobName") if isinstance(request, dict) else None
-    return name if isinstance(name, str) and name else job_name
 
 
 _text = json.encoder.encode_basestring_ascii  # a JSON string literal, as json.dumps writes it
@@ -502,15 +297,11 @@ class ServiceJob(BaseModel):
         Leaving SCHEDULED/STARTING/RUNNING for a final status, or for RUNNABLE with an
         ``attempt_reason`` (a retry), closes the attempt in ``attempts``; a capacity bounce
         back to RUNNABLE does not, nor does a ``preempted`` attempt (``record_preemption``
-        keeps it). The attempt's SageMaker training job follows (``training_jobs``). The caller
-        re-files the job in its queue's index.
+        keeps it). The caller re-files the job in its queue's index, and its attempt's SageMaker
+        training job follows (``tracking.enter``).
         """
         if status == ServiceJobStatus.SUCCEEDED.value and reason is None:
             reason = COMPLETED_REASON
-        if self.status in DISPATCHED and (
-            status not in DISPATCHED or status == ServiceJobStatus.SCHEDULED.value
-        ):
-            training_jobs.close(self, status, at, reason or attempt_reason)
         closes = status in TERMINAL or attempt_reason is not None
         if self.status in DISPATCHED and closes and not preempted:
             self.attempts.append(
@@ -538,8 +329,6 @@ class ServiceJob(BaseModel):
         self.status = status
         if reason is not None or status not in TERMINAL:
             self.status_reason = reason
-        if status in DISPATCHED:
-            training_jobs.follow(self, at)
 
     def _resource_id(self) -> dict[str, Any]:
         """The ``ServiceResourceId`` of the latest training job."""

@@ -11,16 +11,13 @@ import json
 from typing import Any
 from urllib.parse import unquote
 
-from moto.batch.responses import BatchResponse
-
-from .backend import ALREADY_EXISTS, RESET_LOCK, ServiceJobBackend, service_job_backends
-from .body import inflated_by_server
 from .exceptions import ClientException, cut, missing
+from .handlers import GuardedBatchResponse
 from .iam import AwsActionNames
-from .models import SAGEMAKER_TRAINING
 from .params import Params, check_type
 from .quota import quota_share_policy
-from .responses import read_body, refusal
+from .statuses import SAGEMAKER_TRAINING
+from .store import ALREADY_EXISTS
 
 
 def _fairshare_integers(policy: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -30,46 +27,6 @@ def _fairshare_integers(policy: dict[str, Any] | None) -> dict[str, Any] | None:
             if policy.get(member) is not None:
                 check_type(f"fairsharePolicy.{member}", policy[member], int)
     return policy
-
-
-class GuardedBatchResponse(BatchResponse):
-    """moto's ``BatchResponse`` with the package's request guards: the body read as bytes and
-    checked (``read_body``, ``Params``), and the request served before or after a reset,
-    never during one, under its service-job backend's lock."""
-
-    _service_backend: ServiceJobBackend | None = None
-
-    @property
-    def service_backend(self) -> ServiceJobBackend:
-        """The service-job backend of this request, looked up once (by ``call_action``)."""
-        if self._service_backend is None:
-            self._service_backend = service_job_backends[self.current_account][self.region]
-        return self._service_backend
-
-    def setup_class(
-        self, request: Any, full_url: str, headers: Any, use_raw_body: bool = False
-    ) -> None:
-        # As in ServiceJobResponse: a body that is not UTF-8 is refused by ``Params`` as a
-        # ClientException instead of failing moto's decoding with a 500, and a gzip body is
-        # inflated by ``read_body``, with a cap, not by moto. moto reads its IAM store here:
-        # not while a reset wipes it.
-        self.allow_request_decompression = False
-        with RESET_LOCK:
-            super().setup_class(request, full_url, headers, use_raw_body=True)
-        self.inflated = inflated_by_server(request)
-
-    def call_action(self) -> Any:
-        try:
-            # An empty body reads as ``{}`` (moto's scheduling-policy handlers ``json.loads``
-            # it unchecked); one moto would choke on (too deep, too long a number) is refused.
-            self.body = read_body(self, "") or b"{}"
-            Params(self.body)
-        except ClientException as error:
-            return refusal(self, error)
-        with RESET_LOCK:  # before or after a reset, never during one
-            self._service_backend = service_job_backends[self.current_account][self.region]
-            with self._service_backend.lock:
-                return super().call_action()
 
 
 class QueueResponse(AwsActionNames, GuardedBatchResponse):

@@ -15,24 +15,20 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
 
-from .lifecycle import (
+from .capacity import Usage, demand_of, fits_nowhere, usable
+from .models import ServiceEnvironment, ServiceJob, ServiceQueue
+from .quota import RECENT_PREEMPTIONS, QuotaShare
+from .statuses import (
     CAPACITY_REASON,
+    DISPATCHED,
     FAILED,
     MAX_RESOURCE_REASON,
+    PREEMPTED_REASON,
     RUNNABLE,
     SCHEDULED,
-    Usage,
-    _usable,
-    demand_of,
-    fits_nowhere,
 )
-from .models import DISPATCHED, ServiceEnvironment, ServiceJob, ServiceQueue
-from .quota import PREEMPTED_REASON, RECENT_PREEMPTIONS, QuotaShare
-
-if TYPE_CHECKING:
-    from .backend import ServiceJobBackend
+from .tracking import Tracker
 
 QUOTA_LIMIT_CODE = "MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED"
 # AWS's three texts: a RESERVE or LEND share's job larger than the share's limits; a
@@ -54,13 +50,18 @@ class QuotaDispatch:
     """One dispatch pass over one quota-managed queue."""
 
     def __init__(
-        self, backend: ServiceJobBackend, queue: ServiceQueue, usage: Usage, at: int
+        self,
+        tracker: Tracker,
+        shares: list[QuotaShare],
+        queue: ServiceQueue,
+        usage: Usage,
+        at: int,
     ) -> None:
-        self.backend = backend
+        self.tracker = tracker
         self.queue = queue
         self.usage = usage
         self.at = at
-        self.shares = {share.name: share for share in backend.queue_shares(queue)}
+        self.shares = {share.name: share for share in shares}
         # RUNNABLE jobs not due yet that keep their place: the room they would take is kept.
         self.held: list[ServiceJob] = []
 
@@ -228,7 +229,7 @@ class QuotaDispatch:
             self.usage.remove(env, victim)
         try:
             env = self.queue.environment
-            return env if _usable(env) and self.usage.fits(env, job) else None
+            return env if usable(env) and self.usage.fits(env, job) else None
         finally:
             for env, victim in gone:
                 self.usage.add(env, victim)
@@ -287,9 +288,9 @@ class QuotaDispatch:
         retries = (job.preemption_configuration or {}).get("preemptionRetriesBeforeTermination")
         if retries is not None and job.preempted_count > retries:
             job.is_terminated = True  # AWS Batch terminates it
-            self.backend.move(job, FAILED, self.at, PREEMPTED_REASON, preempted=True)
+            self.tracker.move(job, FAILED, self.at, PREEMPTED_REASON, preempted=True)
         else:
-            self.backend.move(job, RUNNABLE, self.at)
+            self.tracker.move(job, RUNNABLE, self.at)
 
     def _dispatch(self, job: ServiceJob, env: ServiceEnvironment | None) -> bool:
         if env is None:
@@ -298,7 +299,7 @@ class QuotaDispatch:
         job.environment = env
         if job.status_reason != CAPACITY_REASON:  # capacity waits add up until STARTING
             job.blocked_since = None
-        self.backend.move(job, SCHEDULED, self.at)
+        self.tracker.move(job, SCHEDULED, self.at)
         return True
 
 

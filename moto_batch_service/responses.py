@@ -15,7 +15,8 @@ from werkzeug.http import http_date
 
 from ._moto import partition_of
 from .backend import RESET_LOCK, ServiceJobBackend, service_job_backends
-from .body import decoded, inflated_by_server, request_limit
+from .body import inflated_by_server
+from .handlers import read_body, refusal
 from .iam import AccessDeniedException, AwsActionNames
 from .operations import OPERATIONS
 from .params import Params
@@ -25,30 +26,6 @@ _text = json.encoder.encode_basestring_ascii
 
 def _dump(body: dict[str, Any]) -> str:
     return json.dumps(body, separators=(",", ":"))
-
-
-def read_body(handler: BaseResponse, operation: str) -> bytes:
-    """The handler's request body as bytes: inflated if gzip-encoded, within the request
-    limit of ``operation`` (see ``body``)."""
-    data = handler.body
-    if data is None:
-        return b""
-    if isinstance(data, str):
-        data = data.encode("utf-8", "surrogatepass")
-    encoding = (
-        None if getattr(handler, "inflated", False) else handler.headers.get("Content-Encoding")
-    )
-    return decoded(data, encoding, request_limit(operation))
-
-
-def refusal(handler: BaseResponse, error: HTTPException) -> Any:
-    """The error answer moto's ``call_action`` gives for ``error``."""
-    error_headers: dict[str, Any] = dict(error.get_headers() or [])
-    error_headers["status"] = error.code
-    response = error.description, error_headers
-    status, headers, body = handler._transform_response(handler.response_headers, response)
-    headers, body = handler._enrich_response(headers, body)
-    return status, headers, body
 
 
 class ServiceJobResponse(AwsActionNames, BaseResponse):
@@ -68,7 +45,11 @@ class ServiceJobResponse(AwsActionNames, BaseResponse):
         self.inflated = False
 
     def setup_class(
-        self, request: Any, full_url: str, headers: Any, use_raw_body: bool = False
+        self,
+        request: Any,
+        full_url: str | None = None,
+        headers: Any = None,
+        use_raw_body: bool | None = False,
     ) -> None:
         # Keep the body as bytes: moto's UTF-8 decoding would turn a body that is not
         # UTF-8 into a 500; ``Params`` refuses it as a ClientException instead. moto reads

@@ -18,10 +18,11 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from . import validation as check
 from ._activation import activate
-from .backend import STATUSES, ServiceJobBackend, service_job_backends
+from .backend import ServiceJobBackend, service_job_backends
 from .exceptions import ClientException, ServiceJobHelperError, invalid_value, not_one_of
-from .lifecycle import Outcome
-from .models import COMPLETED_REASON, DISPATCHED, TERMINAL, ServiceJob, ServiceJobStatus, now_ms
+from .models import ServiceJob
+from .outcomes import Outcome
+from .statuses import COMPLETED_REASON, DISPATCHED, STATUSES, TERMINAL, ServiceJobStatus, now_ms
 
 Timestamp = Union[int, float, datetime]
 _ATTEMPT_MEMBERS = {"serviceResourceId", "startedAt", "stoppedAt", "statusReason"}

@@ -23,7 +23,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from .backend import RESET_LOCK
 from .body import MAX_REQUEST, decoded, inflated_by_server, parse_json
 from .exceptions import ClientException, shown
-from .lifecycle import Outcome, capacity_shortage, fail, succeed, time_out
+from .outcomes import Outcome, capacity_shortage, fail, succeed, time_out
 from .seeding import backend_of, plan_service_job_attempts
 
 OUTCOME_TYPES = ("SUCCEEDED", "FAILED", "CAPACITY", "TIMEOUT")

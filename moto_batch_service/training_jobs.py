@@ -10,9 +10,7 @@ the job's ``serviceRequestPayload``, and the training job then follows the attem
   (``SecondaryStatus`` Pending, Downloading, Training); when the attempt ends (``close``) it
   is ``Completed``, ``Failed`` with SageMaker's failure reason, or ``Stopped`` (terminated,
   timed out, preempted, stopped in SageMaker). Every attempt's training job stays;
-- moto's SageMaker has no ``StopTrainingJob``: it is served (``stop_training_job``) for
-  every training job; on the running attempt's one it ends the attempt: the service job
-  FAILS, as after a stop in SageMaker (no retry).
+- moto's SageMaker has no ``StopTrainingJob``: ``stop_training`` serves it.
 
 Seeded jobs (``add_service_job``) have no training job. moto's SageMaker is imported at the
 first dispatch, never at import or activation.
@@ -26,11 +24,18 @@ import sys
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from .statuses import (
+    CAPACITY_REASON,
+    PREEMPTED_REASON,
+    SAGEMAKER_PREFIX,
+    STOPPED_REASON,
+    TIMEOUT_REASON,
+)
+
 if TYPE_CHECKING:
     from .models import ServiceJob
 
 SAGEMAKER_MODELS = "moto.sagemaker.models"
-STOPPED_REASON = "Received status from SageMaker: Training job stopped"
 CAPACITY_FAILURE = (
     "CapacityError: Unable to provision requested ML compute capacity. "
     "Please retry using a different ML instance type."
@@ -48,7 +53,7 @@ FINAL = {
 }
 
 
-def _time(training_job: Any, at: int) -> Any:
+def sagemaker_time(training_job: Any, at: int) -> Any:
     """Epoch milliseconds as moto's SageMaker keeps the training job's times: naive UTC
     datetimes, or (moto < 5.1) text it writes out as is."""
     when = datetime.fromtimestamp(at / 1000, timezone.utc)
@@ -57,7 +62,7 @@ def _time(training_job: Any, at: int) -> Any:
     return when.replace(tzinfo=None)
 
 
-def _arn(training_job: Any) -> str:
+def arn_of(training_job: Any) -> str:
     """A training job's ARN (moto < 5.1 keeps it as ``training_job_arn``)."""
     arn: str = getattr(training_job, "arn", None) or training_job.training_job_arn
     return arn
@@ -102,7 +107,7 @@ def follow(job: ServiceJob, at: int) -> None:
     if training_job is None or training_job.training_job_status != "InProgress":
         return
     if job.status == "RUNNING" and training_job.training_start_time is None:
-        training_job.training_start_time = _time(training_job, at)
+        training_job.training_start_time = sagemaker_time(training_job, at)
     _secondary(training_job, job.status, at)
 
 
@@ -115,15 +120,12 @@ def close(job: ServiceJob, status: str, at: int, reason: str | None) -> None:
     training_job.training_job_status = final
     if failure is not None:
         training_job.failure_reason = failure
-    training_job.training_end_time = _time(training_job, at)
-    _transition(training_job, final, FINAL[final], at)
+    training_job.training_end_time = sagemaker_time(training_job, at)
+    record_transition(training_job, final, FINAL[final], at)
 
 
 def _ending(job: ServiceJob, status: str, reason: str | None) -> tuple[str, str | None]:
     """The final TrainingJobStatus of an attempt that ends, and its FailureReason."""
-    from .lifecycle import CAPACITY_REASON, SAGEMAKER_PREFIX, TIMEOUT_REASON
-    from .quota import PREEMPTED_REASON
-
     if status == "SUCCEEDED":
         return "Completed", None
     if reason == CAPACITY_REASON:
@@ -141,11 +143,11 @@ def _ending(job: ServiceJob, status: str, reason: str | None) -> tuple[str, str 
 def _secondary(training_job: Any, status: str, at: int) -> None:
     secondary, message = SECONDARY[status]
     if training_job.secondary_status != secondary:
-        _transition(training_job, secondary, message, at)
+        record_transition(training_job, secondary, message, at)
 
 
-def _transition(training_job: Any, secondary: str, message: str, at: int) -> None:
-    when = _time(training_job, at)
+def record_transition(training_job: Any, secondary: str, message: str, at: int) -> None:
+    when = sagemaker_time(training_job, at)
     transitions: list[dict[str, Any]] = training_job.secondary_status_transitions
     if transitions and "EndTime" not in transitions[-1]:
         transitions[-1]["EndTime"] = when
@@ -243,7 +245,7 @@ def _create(job: ServiceJob, at: int) -> None:
     training_job: Any = sagemaker.create_training_job(**request)
     # moto writes its own metric definitions into the specification; keep the payload's.
     training_job.algorithm_specification = algorithm
-    when = _time(training_job, at)
+    when = sagemaker_time(training_job, at)
     training_job.creation_time = training_job.last_modified_time = when
     training_job.training_start_time = training_job.training_end_time = None
     training_job.training_job_status = "InProgress"
@@ -251,55 +253,3 @@ def _create(job: ServiceJob, at: int) -> None:
     training_job.secondary_status_transitions = []
     training_job.final_metric_data_list = []
     _secondary(training_job, "SCHEDULED", at)
-
-
-# -- StopTrainingJob --------------------------------------------------------------------------
-
-
-def install_stop(responses: Any) -> None:
-    """Serve StopTrainingJob in moto's freshly loaded ``moto.sagemaker.responses`` (moto has
-    none; a moto that has one keeps its own)."""
-    cls = responses.SageMakerResponse
-    if not hasattr(cls, "stop_training_job"):
-        cls.stop_training_job = stop_training_job
-
-
-def stop_training_job(self: Any) -> str:
-    """``StopTrainingJob``: an InProgress training job is stopped; the service job whose
-    running attempt it is FAILS at once (its attempt closed, no retry)."""
-    from moto.sagemaker.exceptions import ResourceNotFound, ValidationError
-
-    from .backend import service_job_backends
-    from .models import now_ms
-
-    name = self._get_param("TrainingJobName")
-    if not isinstance(name, str) or not name:
-        raise ValidationError(message="TrainingJobName must be provided")
-    sagemaker = self.sagemaker_backend
-    training_job = sagemaker.training_jobs.get(name)
-    if training_job is None:
-        raise ResourceNotFound(f"Requested resource not found: training job {name}")
-    if training_job.training_job_status != "InProgress":
-        raise ValidationError(
-            message=f"The request was rejected because the training job is in status "
-            f"{training_job.training_job_status}."
-        )
-    batch = service_job_backends[sagemaker.account_id][sagemaker.region_name]
-    with batch.lock:
-        owner = next(
-            (
-                job
-                for job in batch.jobs.values()
-                if job.training_job_arn == _arn(training_job)
-                and job.status in ("SCHEDULED", "STARTING", "RUNNING")
-            ),
-            None,
-        )
-        at = now_ms()
-        if owner is not None:
-            batch.move(owner, "FAILED", at, STOPPED_REASON)  # closes the training job
-        else:
-            training_job.training_job_status = "Stopped"
-            training_job.training_end_time = _time(training_job, at)
-            _transition(training_job, "Stopped", FINAL["Stopped"], at)
-    return "{}"

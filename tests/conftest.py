@@ -15,7 +15,7 @@ from moto import mock_aws
 from moto.moto_api import state_manager
 from moto.moto_api._internal import managed_state_model
 
-import moto_batch_service.backend as backend_module
+import moto_batch_service.clock as clock_module
 from tests.shape_check import MODEL, on_before_parse
 
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
@@ -171,7 +171,7 @@ def client_error(exc_info: Any) -> tuple[str, str, int]:
 
 
 class Clock:
-    """Stands in for the backend's ``now_ms``: time moves only when told."""
+    """Stands in for the package's clock (``clock.now_ms``): time moves only when told."""
 
     def __init__(self) -> None:
         self.ms = START
@@ -186,7 +186,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
-    monkeypatch.setattr(backend_module, "now_ms", fake)
+    monkeypatch.setattr(clock_module, "now_ms", fake)
     return fake
 
 

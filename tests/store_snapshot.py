@@ -81,11 +81,11 @@ def snapshot(account_id: str = ACCOUNT, region_name: str = REGION) -> dict[str, 
         "quota_policies": dict(backend.quota_policies),
         "client_tokens": {
             token: [fingerprint, job.job_id]
-            for token, (fingerprint, job) in getattr(backend, "_client_tokens", {}).items()
+            for token, (fingerprint, job) in backend.store.client_tokens.items()
         },
-        "active": sorted(getattr(backend, "_active", {})),
-        "ticked": sorted(getattr(backend, "_ticked", {})),
-        "stopping": dict(getattr(backend, "_stopping", {})),
+        "active": sorted(backend.tracker.active),
+        "ticked": sorted(backend.tracker.ticked),
+        "stopping": dict(backend.tracker.stopping),
         "moto_job_queues": batch.describe_job_queues(),
         "moto_scheduling_policies": [policy.to_dict() for policy in policies],
     }
@@ -153,7 +153,7 @@ def index_errors(account_id: str = ACCOUNT, region_name: str = REGION) -> list[s
     for job_id, job in backend.jobs.items():
         if job.queue.jobs.get(job.key) is not job:
             errors.append(f"job {job_id} is not in its queue's index")
-    for job_id in getattr(backend, "_active", {}):
+    for job_id in backend.tracker.active:
         if backend.jobs[job_id].is_terminal:
             errors.append(f"finished job {job_id} is still active")
     return errors

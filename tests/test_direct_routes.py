@@ -1,6 +1,6 @@
 """Plain service-job requests from botocore skip moto's dispatch but get moto's exact answers.
 
-``DirectRoutes`` sits in front of moto's botocore stubber (see ``_moto.py``). These tests
+``DirectRoutes`` sits in front of moto's botocore stubber (see ``install.py``). These tests
 hold it to what moto's own ``process_request`` does with the same request: the same status,
 headers and body, and the same passthrough, whitelist, recorder and IAM behaviour; and they
 check which requests it answers itself and which it hands on to moto.
@@ -24,7 +24,7 @@ from moto.core.models import botocore_stubber
 from moto.moto_api import recorder
 
 import moto_batch_service as mbs
-from moto_batch_service._moto import DirectRoutes, _moto_route
+from moto_batch_service.install import DirectRoutes, _moto_route
 from moto_batch_service.operations import OPERATIONS
 from moto_batch_service.responses import ServiceJobResponse
 from tests.conftest import REGION, Clock, client_error, make_queue

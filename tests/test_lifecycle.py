@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 
 import moto_batch_service as mbs
 from moto_batch_service import ServiceJobBackend, service_job_backends
+from moto_batch_service.tracking import Tracker
 from tests.conftest import ACCOUNT, PAYLOAD, REGION, START, client_error
 
 MODEL = "batch::service_job"
@@ -1102,13 +1103,13 @@ def test_immediate_progression_drains_the_queue_in_capacity_order_in_one_call(
     batch, four, progression, monkeypatch
 ):
     moves: list[tuple[str, str]] = []
-    move = ServiceJobBackend.move
+    move = Tracker.move
 
-    def spy(self: ServiceJobBackend, job: Any, new_status: str, *args: Any, **kwargs: Any) -> None:
+    def spy(self: Tracker, job: Any, new_status: str, *args: Any, **kwargs: Any) -> None:
         moves.append((job.job_name, new_status))
         move(self, job, new_status, *args, **kwargs)
 
-    monkeypatch.setattr(ServiceJobBackend, "move", spy)
+    monkeypatch.setattr(Tracker, "move", spy)
     names = {}
     for name, n in (("three", 3), ("two", 2), ("one", 1), ("four", 4)):
         names[submit(batch, four, name, n)] = name

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-import moto_batch_service.backend as backend_module
+import moto_batch_service.listing as listing_module
 from moto_batch_service import add_service_job, service_job_backends, set_service_job_status
 from tests import shape_check
 from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error, make_queue, submit
@@ -1197,7 +1197,7 @@ def test_job_name_pages_are_the_newest_matches_by_either_strategy() -> None:
         pattern=st.text(NAME_CHARS, min_size=1, max_size=3),
         prefix=st.booleans(),
         limit=st.integers(1, 7),
-        scan_cost=st.sampled_from([0, backend_module.SCAN_COST, 10**9]),
+        scan_cost=st.sampled_from([0, listing_module.SCAN_COST, 10**9]),
     )
     def pages_agree(
         names: list[str],
@@ -1221,7 +1221,7 @@ def test_job_name_pages_are_the_newest_matches_by_either_strategy() -> None:
         filters = [{"name": "JOB_NAME", "values": [pattern + ("*" if prefix else "")]}]
         listed: list[str] = []
         token = None
-        with patch.object(backend_module, "SCAN_COST", scan_cost):
+        with patch.object(listing_module, "SCAN_COST", scan_cost):
             while True:
                 page, token = backend.list_service_jobs(queue, None, filters, limit, token)
                 listed += [job.job_id for job in page]

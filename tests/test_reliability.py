@@ -19,7 +19,7 @@ from moto.server import create_backend_app
 
 import moto_batch_service as mbs
 from moto_batch_service import ServiceEnvironment, ServiceQueue, service_job_backends
-from moto_batch_service.lifecycle import reason_matches
+from moto_batch_service.outcomes import reason_matches
 from moto_batch_service.quota import QuotaShare
 from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error, make_queue, submit
 from tests.store_snapshot import snapshot

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from moto import mock_aws
 
 import moto_batch_service as mbs
-from moto_batch_service.backend import STATUSES
+from moto_batch_service.statuses import STATUSES
 from tests.conftest import REGION
 
 EXAMPLES = settings(max_examples=150, derandomize=True, database=None, deadline=None)
