@@ -36,7 +36,8 @@ def test_the_readme_has_its_snippets():
 
 @pytest.mark.requires_operation("TerminateServiceJobs")
 @pytest.mark.parametrize("name, code", snippets(), ids=[name for name, _ in snippets()])
-def test_the_snippet_runs(name, code):
+def test_the_snippet_runs(name, code, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # what a snippet writes (moto's recording) stays out of the tree
     namespace: dict = {"__name__": "snippet"}
     exec(compile(code, name, "exec"), namespace)
     for key, value in list(namespace.items()):
