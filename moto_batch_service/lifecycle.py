@@ -136,7 +136,7 @@ class Lifecycle:
             progress = job.progress
             if progress is not None and not job.is_terminal and progress.status != job.status:
                 due.append(job)
-        self._settle(due, progression == "immediate", at)
+        self._move_due(due, progression == "immediate", at)
         for job in due:
             if job.progress is not None:
                 job.progress.status = job.status
@@ -147,7 +147,9 @@ class Lifecycle:
                 if job.job_id in tracker.active:
                     tracker.watch_progress(job)
 
-    def _settle(self, due: list[ServiceJob], unlimited: bool, at: int) -> None:
+    def _move_due(self, due: list[ServiceJob], unlimited: bool, at: int) -> None:
+        """Steps 2-5 of the module docstring for the ``due`` jobs (``unlimited``: every job,
+        as often as it can move)."""
         self._expire(at)
         if unlimited:
             self._run_to_rest(at)
