@@ -40,7 +40,27 @@ def refusal(handler: BaseResponse, error: HTTPException) -> Any:
     return status, headers, body
 
 
-class GuardedBatchResponse(BatchResponse):
+class GuardedSetup(BaseResponse):
+    """moto's ``setup_class`` with the package's guards, for every handler of the package."""
+
+    def setup_class(
+        self,
+        request: Any,
+        full_url: str | None = None,
+        headers: Any = None,
+        use_raw_body: bool | None = False,
+    ) -> None:
+        # Keep the body as bytes: moto's UTF-8 decoding would turn a body that is not UTF-8
+        # into a 500; ``Params`` refuses it as a ClientException instead. A gzip body is
+        # inflated by ``read_body``, with a cap, not by moto. moto reads its IAM store here
+        # (the account of the access key): not while a reset wipes it.
+        self.allow_request_decompression = False
+        with RESET_LOCK:
+            super().setup_class(request, full_url, headers, use_raw_body=True)
+        self.inflated = inflated_by_server(request)
+
+
+class GuardedBatchResponse(GuardedSetup, BatchResponse):
     """moto's ``BatchResponse`` with the package's request guards: the body read as bytes and
     checked (``read_body``, ``Params``), and the request served before or after a reset,
     never during one, under its service-job backend's lock."""
@@ -53,22 +73,6 @@ class GuardedBatchResponse(BatchResponse):
         if self._service_backend is None:
             self._service_backend = service_job_backends[self.current_account][self.region]
         return self._service_backend
-
-    def setup_class(
-        self,
-        request: Any,
-        full_url: str | None = None,
-        headers: Any = None,
-        use_raw_body: bool | None = False,
-    ) -> None:
-        # As in ServiceJobResponse: a body that is not UTF-8 is refused by ``Params`` as a
-        # ClientException instead of failing moto's decoding with a 500, and a gzip body is
-        # inflated by ``read_body``, with a cap, not by moto. moto reads its IAM store here:
-        # not while a reset wipes it.
-        self.allow_request_decompression = False
-        with RESET_LOCK:
-            super().setup_class(request, full_url, headers, use_raw_body=True)
-        self.inflated = inflated_by_server(request)
 
     def call_action(self) -> Any:
         try:

@@ -6,7 +6,6 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
-from moto.core.responses import BaseResponse
 from moto.core.utils import utcnow
 from moto.iam.models import mark_account_as_visited
 from moto.utilities.aws_headers import gen_amzn_requestid_long
@@ -15,8 +14,7 @@ from werkzeug.http import http_date
 
 from ._moto import partition_of
 from .backend import RESET_LOCK, ServiceJobBackend, service_job_backends
-from .body import inflated_by_server
-from .handlers import read_body, refusal
+from .handlers import GuardedSetup, read_body, refusal
 from .iam import AccessDeniedException, AwsActionNames
 from .operations import OPERATIONS
 from .params import Params
@@ -28,7 +26,7 @@ def _dump(body: dict[str, Any]) -> str:
     return json.dumps(body, separators=(",", ":"))
 
 
-class ServiceJobResponse(AwsActionNames, BaseResponse):
+class ServiceJobResponse(AwsActionNames, GuardedSetup):
     """``POST /v1/<operation>`` for every service-job operation.
 
     The action is the path segment after ``/v1/`` (as in moto's ``BatchResponse``),
@@ -43,20 +41,6 @@ class ServiceJobResponse(AwsActionNames, BaseResponse):
         # A gzip body is inflated by ``read_body``, with a cap, not by moto.
         self.allow_request_decompression = False
         self.inflated = False
-
-    def setup_class(
-        self,
-        request: Any,
-        full_url: str | None = None,
-        headers: Any = None,
-        use_raw_body: bool | None = False,
-    ) -> None:
-        # Keep the body as bytes: moto's UTF-8 decoding would turn a body that is not
-        # UTF-8 into a 500; ``Params`` refuses it as a ClientException instead. moto reads
-        # its IAM store here (the account of the access key): not while a reset wipes it.
-        with RESET_LOCK:
-            super().setup_class(request, full_url, headers, use_raw_body=True)
-        self.inflated = inflated_by_server(request)
 
     @classmethod
     def answer(cls, request: Any, url: str) -> Any:
