@@ -12,11 +12,16 @@ import importlib
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from ._activation import IncompatibleMotoError, activate, install
+from ._activation import MotoBatchServiceWarning, activate, install
+from .exceptions import (
+    ClientException,
+    IncompatibleMotoError,
+    ServiceJobError,
+    ServiceJobHelperError,
+)
 
 if TYPE_CHECKING:
     from .backend import ServiceJobBackend, service_job_backends
-    from .exceptions import ServiceJobHelperError
     from .models import ServiceEnvironment, ServiceJob, ServiceQueue
     from .outcomes import Outcome, capacity_shortage, fail, succeed, time_out
     from .seeding import (
@@ -32,7 +37,6 @@ __version__ = "0.1.0"
 # name -> the module that defines it, imported (and the package activated) at first use
 _LAZY = {
     "ServiceJobBackend": "backend",
-    "ServiceJobHelperError": "exceptions",
     "service_job_backends": "backend",
     "Outcome": "outcomes",
     "capacity_shortage": "outcomes",
@@ -50,11 +54,14 @@ _LAZY = {
 }
 
 __all__ = [
+    "ClientException",
     "IncompatibleMotoError",
+    "MotoBatchServiceWarning",
     "Outcome",
     "ServiceEnvironment",
     "ServiceJob",
     "ServiceJobBackend",
+    "ServiceJobError",
     "ServiceJobHelperError",
     "ServiceJobStatus",
     "ServiceQueue",

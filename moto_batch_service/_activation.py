@@ -19,19 +19,28 @@ A module moto loaded before the package was imported is extended at import. A he
 fixture or backend used before any Batch request loads ``moto.batch.urls`` itself
 (``activate``), and so the same installation runs.
 
-The bottom layer: stdlib only, imports nothing of the package. ``__init__`` hands it the
-extender, so that the installer (the top layer) is imported only when moto loads a module.
+The package never breaks moto: when the extender finds a moto it cannot extend (or fails in
+any way), nothing of moto has been changed, the reason is kept, a warning says so once, and
+``activate`` (every helper, fixture and backend) raises ``IncompatibleMotoError`` with it.
+Nothing raises inside moto's import of its module.
+
+The bottom layer: stdlib and ``exceptions`` only. ``__init__`` hands it the extender, so that
+the installer (the top layer) is imported only when moto loads a module.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 import threading
+import warnings
 from collections.abc import Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
 from typing import Any, Callable
+
+from .exceptions import IncompatibleMotoError
 
 BATCH_URLS = "moto.batch.urls"
 MOTO_API_URLS = "moto.moto_api._internal.urls"
@@ -48,10 +57,12 @@ _LOADED = {
 
 _lock = threading.RLock()
 _extended: set[str] = set()
+_refusal: str | None = None  # why the package stepped aside, if it did
+log = logging.getLogger("moto_batch_service")
 
 
-class IncompatibleMotoError(RuntimeError):
-    """moto's batch service is not laid out the way this package expects."""
+class MotoBatchServiceWarning(UserWarning):
+    """The package stepped aside: the installed moto is one it cannot extend."""
 
 
 Extender = Callable[..., None]
@@ -64,9 +75,37 @@ def _extend(name: str, module: ModuleType, *, loading: bool) -> None:
     with _lock:
         if name in _extended:
             return
+        _extended.add(name)  # once, whatever the outcome
+        if _refusal is not None:
+            return  # stepped aside: moto stays as it is
         assert _extender is not None, "install() names the extender first"
-        _extender(name, module, refresh_servers=not loading)
-        _extended.add(name)
+        try:
+            _extender(name, module, refresh_servers=not loading)
+        except IncompatibleMotoError as error:
+            step_aside(str(error))
+        except Exception as error:  # never raise inside moto's import of its own module
+            step_aside(
+                f"extending {name} failed ({type(error).__name__}: {error}); moto is left as it is"
+            )
+
+
+def step_aside(reason: str) -> None:
+    """Leave moto as it is from now on, say why once, and keep the reason for ``activate``."""
+    global _refusal
+    with _lock:
+        if _refusal is not None:
+            return
+        _refusal = reason
+    log.warning("moto_batch_service is inactive: %s", reason)
+    try:
+        warnings.warn(reason, MotoBatchServiceWarning, stacklevel=2)
+    except Exception:  # a warnings filter that raises must not break moto's import
+        pass
+
+
+def refusal() -> str | None:
+    """Why the package stepped aside, or None while it extends moto (or has not tried)."""
+    return _refusal
 
 
 class _Finder:
@@ -121,10 +160,14 @@ def install(extender: Extender | None = None) -> None:
 
 def activate() -> None:
     """Bring the service-job API into being now (idempotent, cheap once done): loads moto's
-    batch service the way moto does at its first Batch request."""
-    if BATCH_URLS in _extended:
-        return
-    install()
-    # Not under ``_lock``: another thread may be importing the module right now, and its
-    # import ends by taking ``_lock`` (``_extend``).
-    _extend(BATCH_URLS, importlib.import_module(BATCH_URLS), loading=False)
+    batch service the way moto does at its first Batch request.
+
+    Raises ``IncompatibleMotoError`` if the package stepped aside (a moto it cannot extend).
+    """
+    if BATCH_URLS not in _extended:
+        install()
+        # Not under ``_lock``: another thread may be importing the module right now, and its
+        # import ends by taking ``_lock`` (``_extend``).
+        _extend(BATCH_URLS, importlib.import_module(BATCH_URLS), loading=False)
+    if _refusal is not None:
+        raise IncompatibleMotoError(_refusal)

@@ -1,4 +1,7 @@
-"""moto's and botocore's private names the package uses, and their shims across versions.
+"""The seam's common part: moto's and botocore's private names that the package uses on every
+moto generation, and their shims across versions (``_moto_newest`` and ``_moto_legacy`` hold
+what only one generation needs; docs/architecture.md lists every name, and
+tests/test_seam.py holds each to its contract).
 
 The bottom layer next to ``statuses``: imported by anyone, imports nothing of the package's
 own logic. Importing it loads nothing of moto that ``import moto`` does not load (moto's
@@ -8,6 +11,9 @@ default ``batch::service_job`` transition, before any service job can exist.
 
 from __future__ import annotations
 
+import gc
+import logging
+import sys
 import threading
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,6 +24,7 @@ from moto.moto_api import recorder, state_manager
 from moto.moto_api._internal import managed_state_model, mock_random
 from moto.moto_api._internal.managed_state_model import ManagedState
 
+from ._activation import refusal
 from .statuses import SERVICE_JOB_MODEL
 
 try:
@@ -51,7 +58,9 @@ __all__ = [
     "SERVICE_JOB_MODEL",
     "ManagedState",
     "ServiceJobProgress",
-    "check_botocore",
+    "drop_server_apps",
+    "has_service_job_model",
+    "leave_batch_bodies_to_handlers",
     "mock_random",
     "moto_backend_lock",
     "partition_of",
@@ -97,20 +106,15 @@ class ServiceJobProgress(ManagedState):
 
 
 MIN_BOTOCORE = "1.39.16"
+"""The first botocore whose batch model has the service-job operations."""
 
 
-def check_botocore(model: Any = None) -> None:
-    """Raise ImportError unless botocore's batch model (default: the installed one) has the
-    service-job operations. Checked by the model, not by the version string."""
+def has_service_job_model(model: Any = None) -> bool:
+    """Whether botocore's batch model (default: the installed one) has the service-job
+    operations. Checked by the model, not by the version string."""
     if model is None:
         model = botocore.session.get_session().get_service_model("batch")
-    if "ListServiceJobs" not in model.operation_names:
-        raise ImportError(
-            f"moto-batch-service needs botocore >= {MIN_BOTOCORE}: the AWS Batch model of the "
-            f"installed botocore {botocore.__version__} has no service-job operations "
-            "(ListServiceJobs, SubmitServiceJob, ...). "
-            f"Upgrade with: pip install 'boto3>={MIN_BOTOCORE}' 'botocore>={MIN_BOTOCORE}'"
-        )
+    return "ListServiceJobs" in model.operation_names
 
 
 DEFAULT_TRANSITION = {"progression": "manual", "times": 1}
@@ -126,3 +130,55 @@ def server_address(server: Any) -> tuple[str, int]:
     else:
         host, port = server._server.server_address
     return str(host), int(port)
+
+
+log = logging.getLogger("moto_batch_service")
+
+
+def drop_server_apps(service: str) -> None:
+    """Make moto servers that already built their app of ``service`` rebuild it.
+
+    moto's server builds one Flask app per service on its first request and keeps it
+    (``DomainDispatcherApplication.app_instances``, under its ``lock``); a server that served
+    batch before the package extended moto would answer without the service-job operations.
+    Dropping its cached app makes the next request build it anew.
+    """
+    module = sys.modules.get("moto.moto_server.werkzeug_app")
+    if module is None:  # no server has been created in this process
+        return
+    dispatcher = module.DomainDispatcherApplication
+    for app in gc.get_referrers(dispatcher):
+        if not isinstance(app, dispatcher):
+            continue
+        with app.lock:
+            stale = app.app_instances.pop(service, None) is not None
+        if stale and service == "batch":
+            log.warning(
+                "moto_batch_service was imported after a running moto server had served batch "
+                "requests; its batch routes have been rebuilt to serve service jobs. Import "
+                "moto_batch_service before starting the server to avoid this."
+            )
+
+
+def leave_batch_bodies_to_handlers(werkzeug_app: Any) -> None:
+    """Keep moto's server from inflating gzip bodies sent to batch.
+
+    Some moto servers (5.1.22 and 5.2.1 among them) inflate every gzip body in a
+    ``before_request`` hook, with no cap and a 500 for a body that is not gzip. For the batch
+    app the package's handlers inflate it with a cap, and moto's own batch handlers through
+    ``setup_class`` as on a moto without the hook. A moto without the hook is left alone, and
+    so is every request while the package stands aside.
+    """
+    original = getattr(werkzeug_app, "decompress_request_body", None)
+    if original is None or getattr(original, "leaves_batch_alone", False):
+        return
+
+    def decompress_request_body() -> Any:
+        from flask import current_app
+
+        if getattr(current_app, "service", None) == "batch" and refusal() is None:
+            return None
+        return original()
+
+    decompress_request_body.leaves_batch_alone = True  # type: ignore[attr-defined]
+    werkzeug_app.decompress_request_body = decompress_request_body

@@ -2,10 +2,9 @@
 
 Each job gets what moto's own ``TerminateJob``/``CancelJob`` does to it; the answer reports
 every job in ``successful`` or ``errors`` (HTTP 200 either way). A job that does not exist is
-successful, as on AWS. moto routes ``/v1/terminatejob`` and ``/v1/canceljob`` by prefix, so
-under ``mock_aws`` the bulk paths reach the handler of the singular ones: both are served here,
-the singular ones by moto's ``BatchResponse``, once their members have been checked (moto
-would answer a member of the wrong JSON type with a 500).
+successful, as on AWS. The singular ones are moto's own, served once their members have been
+checked (moto would answer a member of the wrong JSON type with a 500). IAM authorises the
+bulk ones as ``batch:TerminateJob`` and ``batch:CancelJob`` (``iam``).
 """
 
 from __future__ import annotations
@@ -13,55 +12,44 @@ from __future__ import annotations
 import json
 from typing import Callable
 
-from .exceptions import ClientException, invalid_value, missing
-from .handlers import GuardedBatchResponse
-from .params import Params
+from moto.batch import exceptions as moto_batch_errors
+
+from .exceptions import invalid_value, missing
+from .handlers import Handler, operation
 
 MAX_JOBS = 50
 MAX_REASON = 1024
-# The IAM action each bulk operation is authorised as (AWS has no separate bulk actions).
-IAM_ACTIONS = {"terminatejobs": "terminatejob", "canceljobs": "canceljob"}
 
 
-class BulkJobResponse(GuardedBatchResponse):
-    """moto's ``BatchResponse`` plus ``terminatejobs`` and ``canceljobs``, its body guarded as
-    the job-queue routes' are."""
+class BulkJobOperations(Handler):
+    """``terminate_jobs`` and ``cancel_jobs``, and moto's singular ones with checked members."""
 
-    _authorising = False
-
-    def _get_action(self) -> str:
-        action = super()._get_action()
-        return IAM_ACTIONS.get(action, action) if self._authorising else action
-
-    def _authenticate_and_authorize_normal_action(self, resource: str = "*") -> None:
-        self._authorising = True
-        try:
-            super()._authenticate_and_authorize_normal_action(resource)
-        finally:
-            self._authorising = False
-
-    def terminatejob(self) -> str:
+    @operation
+    def terminate_job(self) -> str:
         self._single()
-        return super().terminatejob()
+        return self.moto_operation("terminate_job")
 
-    def canceljob(self) -> str:
+    @operation
+    def cancel_job(self) -> str:
         self._single()
-        return super().canceljob()
+        return self.moto_operation("cancel_job")
 
     def _single(self) -> None:
-        p = Params(self.body)
+        p = self.members
         for member in ("jobId", "reason"):
             if p.string(member) is None:
                 raise missing(member)
 
-    def terminatejobs(self) -> str:
+    @operation
+    def terminate_jobs(self) -> str:
         return self._bulk(self.batch_backend.terminate_job)
 
-    def canceljobs(self) -> str:
+    @operation
+    def cancel_jobs(self) -> str:
         return self._bulk(self.batch_backend.cancel_job)
 
     def _bulk(self, apply: Callable[[str, str], None]) -> str:
-        p = Params(self.body)
+        p = self.members
         jobs = p.strings("jobs")
         reason = p.string("reason")
         if not jobs:
@@ -82,8 +70,10 @@ class BulkJobResponse(GuardedBatchResponse):
                 continue
             try:
                 apply(job, reason)
-            except ClientException as error:
-                errors.append({"job": job, "code": "ClientException", "message": error.message})
+            except moto_batch_errors.ClientException as error:
+                errors.append(
+                    {"job": job, "code": "ClientException", "message": str(error.message)}
+                )
                 continue
             successful.append(job)
         return json.dumps({"successful": successful, "errors": errors}, separators=(",", ":"))

@@ -1,9 +1,15 @@
-"""Errors raised by the service-job backend and the test helpers.
+"""The package's errors and the message builders of its refusals.
 
-Every caller error is moto's batch ``ClientException`` (HTTP 400,
-``{"__type": "ClientException", "message": ...}``), the only client error the
-botocore model lists for these operations. The test helpers raise its subclass
-``ServiceJobHelperError``, whose ``str()`` is the plain message.
+The package's errors derive from its own base, ``ServiceJobError``, never from a moto class
+(moto changed its exception classes in 5.2.6): what a caller catches and reads is the same on
+every moto.
+
+- ``ClientException``: a caller error, AWS's ``ClientException`` (HTTP 400), the only client
+  error the botocore model lists for these operations. The backend raises it; the request
+  handlers hand it to moto as moto's own batch ``ClientException``, which moto serialises
+  (``{"__type": "ClientException", "message": ...}``).
+- ``ServiceJobHelperError``: a test helper (``add_service_job``, ...) refused its arguments.
+- ``IncompatibleMotoError``: the installed moto is one the package cannot extend.
 """
 
 from __future__ import annotations
@@ -11,10 +17,10 @@ from __future__ import annotations
 import reprlib
 from collections.abc import Iterable
 
-from moto.batch.exceptions import ClientException
-
 __all__ = [
     "ClientException",
+    "IncompatibleMotoError",
+    "ServiceJobError",
     "ServiceJobHelperError",
     "cut",
     "invalid_value",
@@ -22,6 +28,43 @@ __all__ = [
     "not_one_of",
     "shown",
 ]
+
+
+class ServiceJobError(Exception):
+    """The base of every error the package raises. ``str()`` is the sentence itself."""
+
+
+class ClientException(ServiceJobError):
+    """AWS's ``ClientException``: the request (or a helper's arguments) is wrong.
+
+    ``.message`` is the sentence, ``.code`` AWS's error code (``"ClientException"``, as
+    botocore reads it in ``error.response["Error"]["Code"]``), ``.status`` the HTTP status.
+    """
+
+    code = "ClientException"
+    status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+
+class ServiceJobHelperError(ClientException):
+    """A test helper (``add_service_job``, ...) refused its arguments (a ``ClientException``:
+    ``.message`` and ``str()`` are the sentence, ``.code`` is ``"ClientException"``)."""
+
+
+class IncompatibleMotoError(ServiceJobError, RuntimeError):
+    """The installed moto (or botocore) is one the package cannot extend: moto is left as it
+    is, and the service-job API is not there. The sentence names the installed moto, the
+    newest moto the package was tested with, and what to do."""
+
 
 SHOWN = 100
 """The most characters of a request value an error message echoes."""
@@ -48,20 +91,6 @@ def shown(value: object) -> str:
         return cut(_repr.repr(value))
     except ValueError:  # an int too long for Python to write out
         return f"<a {type(value).__name__} too long to show>"
-
-
-class ServiceJobHelperError(ClientException):
-    """A test helper (``add_service_job``, ...) refused its arguments.
-
-    A ``ClientException`` (``.message``, ``.code`` 400) whose ``str()`` is the sentence
-    itself rather than werkzeug's ``400 Bad Request: {"__type": ...}``.
-    """
-
-    def __str__(self) -> str:
-        return str(self.message)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.message!r})"
 
 
 def missing(member: str) -> ClientException:

@@ -1,8 +1,10 @@
-"""moto's job-queue and tagging operations, extended to this package's resources.
+"""moto's job-queue, scheduling-policy and tagging operations, extended to this package's
+resources.
 
-A request about a SAGEMAKER_TRAINING queue, a service environment or a service
-job is answered here; every other request goes to moto's own ``BatchResponse``
-unchanged. Container queues and SAGEMAKER_TRAINING queues share one name space.
+A request about a SAGEMAKER_TRAINING queue, a service environment, a service job or a quota
+share is answered here; every other request goes to moto's own handler method unchanged
+(``Handler.moto_operation``). Container queues and SAGEMAKER_TRAINING queues share one name
+space.
 """
 
 from __future__ import annotations
@@ -12,9 +14,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from .exceptions import ClientException, cut, missing
-from .handlers import GuardedBatchResponse
-from .iam import AwsActionNames
-from .params import Params, check_type
+from .handlers import Handler, operation
+from .params import check_type
 from .quota import quota_share_policy
 from .statuses import SAGEMAKER_TRAINING
 from .store import ALREADY_EXISTS
@@ -29,11 +30,13 @@ def _fairshare_integers(policy: dict[str, Any] | None) -> dict[str, Any] | None:
     return policy
 
 
-class QueueResponse(AwsActionNames, GuardedBatchResponse):
-    """create/describe/update/deletejobqueue for both kinds of job queue, and tags."""
+class QueueOperations(Handler):
+    """The job-queue operations for both kinds of job queue, scheduling policies with
+    quota-share policies, and tags of the package's resources."""
 
-    def createjobqueue(self) -> str:
-        p = Params(self.body)
+    @operation
+    def create_job_queue(self) -> str:
+        p = self.members
         queue_type = p.string("jobQueueType")
         service_order = p.array("serviceEnvironmentOrder")
         if queue_type == SAGEMAKER_TRAINING or (queue_type is None and service_order):
@@ -55,19 +58,21 @@ class QueueResponse(AwsActionNames, GuardedBatchResponse):
         name = p.string("jobQueueName")
         if name and self.service_backend.find_queue(name) is not None:
             raise ClientException(ALREADY_EXISTS)
-        return super().createjobqueue()
+        return self.moto_operation("create_job_queue")
 
-    def describejobqueues(self) -> str:
+    @operation
+    def describe_job_queues(self) -> str:
         backend = self.service_backend
-        wanted = Params(self.body).strings("jobQueues")  # checked before moto reads it
+        wanted = self.members.strings("jobQueues")  # checked before moto reads it
         if not backend.queues:
-            return super().describejobqueues()
-        body: dict[str, Any] = json.loads(super().describejobqueues())
+            return self.moto_operation("describe_job_queues")
+        body: dict[str, Any] = json.loads(self.moto_operation("describe_job_queues"))
         body["jobQueues"].extend(q.describe() for q in backend.describe_job_queues(wanted))
         return json.dumps(body)
 
-    def updatejobqueue(self) -> str:
-        p = Params(self.body)
+    @operation
+    def update_job_queue(self) -> str:
+        p = self.members
         identifier = p.string("jobQueue")
         if not identifier or self.service_backend.find_queue(identifier) is None:
             if (
@@ -79,7 +84,7 @@ class QueueResponse(AwsActionNames, GuardedBatchResponse):
                     f"Job queue {cut(identifier)} is not of type {SAGEMAKER_TRAINING} "
                     "and cannot take serviceEnvironmentOrder"
                 )
-            return super().updatejobqueue()
+            return self.moto_operation("update_job_queue")
         queue = self.service_backend.update_job_queue(
             identifier,
             priority=p.integer("priority"),
@@ -91,58 +96,78 @@ class QueueResponse(AwsActionNames, GuardedBatchResponse):
         )
         return json.dumps({"jobQueueArn": queue.arn, "jobQueueName": queue.name})
 
-    def deletejobqueue(self) -> str:
-        identifier = Params(self.body).string("jobQueue")
+    @operation
+    def delete_job_queue(self) -> str:
+        identifier = self.members.string("jobQueue")
         if not identifier or self.service_backend.find_queue(identifier) is None:
-            return super().deletejobqueue()
+            return self.moto_operation("delete_job_queue")
         self.service_backend.delete_job_queue(identifier)
         return ""
 
-    def tags(self) -> str:
+    def _tagged(self) -> Any:
+        """The package's resource named by the request's ARN (``/v1/tags/<arn>``), if it is one."""
         arn = unquote(self.path).split("/v1/tags/")[-1].rstrip("/")
-        backend = self.service_backend
-        resource = backend.tagged_resource(arn)
+        return self.service_backend.tagged_resource(arn)
+
+    @operation
+    def list_tags_for_resource(self) -> str:
+        resource = self._tagged()
         if resource is None:
-            return super().tags()
-        if self.method == "GET":
-            return json.dumps({"tags": dict(resource.tags)})
-        if self.method == "POST":
-            backend.tag_resource(resource, Params(self.body).string_map("tags"))
-        elif self.method == "DELETE":
-            backend.untag_resource(resource, self.querystring.get("tagKeys"))
+            return self.moto_operation("list_tags_for_resource")
+        return json.dumps({"tags": dict(resource.tags)})
+
+    @operation
+    def tag_resource(self) -> str:
+        resource = self._tagged()
+        if resource is None:
+            return self.moto_operation("tag_resource")
+        self.service_backend.tag_resource(resource, self.members.string_map("tags"))
+        return "{}"
+
+    @operation
+    def untag_resource(self) -> str:
+        if not self.querystring.get("tagKeys"):
+            raise missing("tagKeys")  # moto's router matches no operation without them
+        resource = self._tagged()
+        if resource is None:
+            return self.moto_operation("untag_resource")
+        self.service_backend.untag_resource(resource, self.querystring.get("tagKeys"))
         return "{}"
 
     # -- scheduling policies: moto keeps fairsharePolicy only; quotaSharePolicy is ours --
-    def createschedulingpolicy(self) -> str:
-        p = Params(self.body)
+    @operation
+    def create_scheduling_policy(self) -> str:
+        p = self.members
         if not p.string("name"):
             raise missing("name")
         p.string_map("tags")  # moto applies name, tags and fairsharePolicy unchecked
         quota_policy = p.object("quotaSharePolicy")
         if quota_policy is None:
             _fairshare_integers(p.object("fairsharePolicy"))
-            return super().createschedulingpolicy()
+            return self.moto_operation("create_scheduling_policy")
         if p.object("fairsharePolicy") is not None:
             raise ClientException(
                 "A scheduling policy has either a fairsharePolicy or a quotaSharePolicy, not both"
             )
         quota_share_policy(quota_policy)  # check before moto stores anything
-        body = super().createschedulingpolicy()
+        body = self.moto_operation("create_scheduling_policy")
         self.service_backend.create_quota_policy(json.loads(body)["arn"], quota_policy)
         return body
 
-    def describeschedulingpolicies(self) -> str:
-        Params(self.body).strings("arns")  # moto reads it unchecked
+    @operation
+    def describe_scheduling_policies(self) -> str:
+        self.members.strings("arns")  # moto reads it unchecked
         quota_policies = self.service_backend.quota_policies
-        body: dict[str, Any] = json.loads(super().describeschedulingpolicies())
+        body: dict[str, Any] = json.loads(self.moto_operation("describe_scheduling_policies"))
         for policy in body.get("schedulingPolicies", []):
             if policy.get("arn") in quota_policies:
                 policy.pop("fairsharePolicy", None)
                 policy["quotaSharePolicy"] = dict(quota_policies[policy["arn"]])
         return json.dumps(body)
 
-    def updateschedulingpolicy(self) -> str:
-        p = Params(self.body)
+    @operation
+    def update_scheduling_policy(self) -> str:
+        p = self.members
         arn = p.string("arn")
         if not arn:
             raise missing("arn")
@@ -164,12 +189,13 @@ class QueueResponse(AwsActionNames, GuardedBatchResponse):
             return "{}"
         if not self.batch_backend.describe_scheduling_policies([arn]):
             raise ClientException(f"Scheduling policy {cut(arn)} does not exist")  # moto: KeyError
-        return super().updateschedulingpolicy()
+        return self.moto_operation("update_scheduling_policy")
 
-    def deleteschedulingpolicy(self) -> str:
-        arn = Params(self.body).string("arn")
+    @operation
+    def delete_scheduling_policy(self) -> str:
+        arn = self.members.string("arn")
         if not arn:
             raise missing("arn")  # moto: KeyError
-        body = super().deleteschedulingpolicy()
+        body = self.moto_operation("delete_scheduling_policy")
         self.service_backend.quota_policies.pop(arn, None)
         return body

@@ -16,6 +16,7 @@ us-east-1. Members other than these four, and outcome members other than ``type`
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
@@ -106,5 +107,6 @@ def plan_attempts(request: Any, full_url: str, headers: Any) -> tuple[int, dict[
             with backend_of(account, region).lock:
                 plan_service_job_attempts(job_id, *planned, account_id=account, region_name=region)
     except ClientException as error:
-        return 400, {"Content-Type": "application/json"}, error.description
+        body = json.dumps({"__type": error.code, "message": error.message})
+        return error.status, {"Content-Type": "application/json"}, body
     return 201, {"Content-Type": "application/json"}, "{}"

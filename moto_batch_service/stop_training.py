@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._activation import refusal
 from .statuses import STOPPED_REASON, now_ms
 from .training_jobs import FINAL, arn_of, record_transition, sagemaker_time
 
@@ -15,6 +16,8 @@ from .training_jobs import FINAL, arn_of, record_transition, sagemaker_time
 def stop_training_job(self: Any) -> str:
     """``StopTrainingJob``: an InProgress training job is stopped; the service job whose
     running attempt it is FAILS at once (its attempt closed, no retry)."""
+    if refusal() is not None:  # the package stands aside: as moto without it
+        raise NotImplementedError("The stop_training_job action has not been implemented")
     from moto.sagemaker.exceptions import ResourceNotFound, ValidationError
 
     from .backend import service_job_backends  # loads moto's batch models

@@ -157,6 +157,17 @@ def submit(batch: Any, queue: str, name: str = "job", **extra: Any) -> dict[str,
     )
 
 
+def answer_body(data: Any) -> Any:
+    """A JSON answer (bytes, text or parsed) as AWS writes it. moto 5.2.6 and newer also write
+    an error's message as ``Message`` (botocore reads either): that copy must equal
+    ``message`` and is left out."""
+    body = json.loads(data or b"{}") if isinstance(data, (bytes, str)) else data
+    if isinstance(body, dict) and "Message" in body and "message" in body:
+        body = dict(body)
+        assert body.pop("Message") == body["message"], body
+    return body
+
+
 def client_error(exc_info: Any) -> tuple[str, str, int]:
     """(code, message, HTTP status) of a botocore ClientError."""
     response = exc_info.value.response

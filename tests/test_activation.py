@@ -195,35 +195,74 @@ def test_each_way_of_first_use_serves_service_jobs(case):
     assert run(script) == expected
 
 
-def test_an_incompatible_moto_is_refused_at_the_first_batch_request():
-    lines = run(
-        """
-        import importlib.abc
-        import importlib.machinery
-        import moto_batch_service
+UNKNOWN_LAYOUT = """
+import importlib.abc
+import importlib.machinery
+import warnings
 
-        class DropCreateJobQueue(importlib.abc.MetaPathFinder):
-            # moto as a later release might lay it out: no createjobqueue route of its own
-            def find_spec(self, name, path, target=None):
-                if name != "moto.batch.urls":
-                    return None
-                spec = importlib.machinery.PathFinder.find_spec(name, path)
-                run = spec.loader.exec_module
-                def exec_module(module):
-                    run(module)
-                    del module.url_paths["{0}/v1/createjobqueue"]
-                spec.loader.exec_module = exec_module
-                return spec
+class UnknownLayout(importlib.abc.MetaPathFinder):
+    # moto as a later release might lay it out: one route, under a pattern no adapter knows
+    def find_spec(self, name, path, target=None):
+        if name != "moto.batch.urls":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        run = spec.loader.exec_module
+        def exec_module(module):
+            run(module)
+            handler = next(iter(module.url_paths.values()))
+            module.url_paths.clear()
+            module.url_paths["{0}/(?P<anything>.*)$"] = handler
+        spec.loader.exec_module = exec_module
+        return spec
 
-        sys.meta_path.insert(1, DropCreateJobQueue())
-        from moto import mock_aws
-        with mock_aws():
-            try:
-                client().describe_job_queues()
-            except moto_batch_service.IncompatibleMotoError as error:
-                print(str(error).split(":")[1].strip())
-        """
+sys.meta_path.insert(0, UnknownLayout())
+"""
+
+CLASSIC_BATCH = """
+from moto import mock_aws
+with mock_aws():
+    batch = client()
+    batch.register_job_definition(jobDefinitionName="d", type="container", containerProperties={
+        "image": "busybox", "vcpus": 1, "memory": 128})
+    print([d["jobDefinitionName"] for d in batch.describe_job_definitions()["jobDefinitions"]])
+    print(batch.describe_job_queues()["jobQueues"])
+    try:
+        batch.list_service_jobs(jobQueue="container")
+    except Exception as error:
+        print(type(error).__name__)
+"""
+
+
+def test_an_unknown_moto_layout_leaves_moto_as_it_is():
+    without = run(UNKNOWN_LAYOUT + CLASSIC_BATCH)
+    with_package = run(
+        UNKNOWN_LAYOUT
+        + "import moto_batch_service\nwarnings.simplefilter('always')\n"
+        + "with warnings.catch_warnings(record=True) as seen:\n"
+        + textwrap.indent(textwrap.dedent(CLASSIC_BATCH), "    ")
+        + "print([type(w.message).__name__ for w in seen])\n"
     )
-    assert lines == [
-        "expected batch route '{0}/v1/createjobqueue' to be BatchResponse.dispatch, found None"
-    ]
+    assert without == ["['d']", "[]", "NotImplementedError"]
+    assert with_package == [*without, "['MotoBatchServiceWarning']"]
+
+
+def test_an_unknown_moto_layout_refuses_the_service_job_helpers_with_what_to_do():
+    lines = run(
+        UNKNOWN_LAYOUT
+        + """
+import moto, moto_batch_service
+from moto import mock_aws
+warnings.simplefilter("ignore")
+with mock_aws():
+    client().describe_job_queues()
+    for use in (lambda: moto_batch_service.add_service_job("q", "a"),
+                lambda: moto_batch_service.service_job_backends):
+        try:
+            use()
+        except moto_batch_service.IncompatibleMotoError as error:
+            text = str(error)
+            print(f"moto {moto.__version__}" in text, "pip install 'moto==" in text,
+                  "upgrade moto-batch-service" in text)
+"""
+    )
+    assert lines == ["True True True", "True True True"]

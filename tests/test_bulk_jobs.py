@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.batch.models import Job, batch_backends
 
-from tests.conftest import ACCOUNT, REGION, client_error
+from tests.conftest import ACCOUNT, REGION, answer_body, client_error
 from tests.test_job_queues import make_compute_env, make_container_queue
 from tests.test_server import client
 
@@ -186,7 +186,7 @@ def _post(operation: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     response = requests.post(
         f"https://batch.{REGION}.amazonaws.com/v1/{operation}", data=json.dumps(body), timeout=5
     )
-    return response.status_code, response.json()
+    return response.status_code, answer_body(response.json())
 
 
 # -- over the server -----------------------------------------------------------------------
@@ -234,9 +234,7 @@ def test_terminate_jobs_and_cancel_jobs_over_the_server(moto_batch_endpoint, hel
 def test_the_bulk_operations_are_authorised_as_their_singular_actions(container):
     from moto.core import set_initial_no_auth_action_count
 
-    from tests.shape_check import on_before_parse
-
-    # moto checks batch actions by their lower-case path segment (batch:terminatejob).
+    # AWS's action names, on every moto: TerminateJobs is authorised as batch:TerminateJob.
     iam = boto3.client("iam", region_name=REGION)
     iam.create_user(UserName="stopper")
     iam.put_user_policy(
@@ -245,7 +243,7 @@ def test_the_bulk_operations_are_authorised_as_their_singular_actions(container)
         PolicyDocument=json.dumps(
             {
                 "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Action": "batch:terminatejob", "Resource": "*"}],
+                "Statement": [{"Effect": "Allow", "Action": "batch:TerminateJob", "Resource": "*"}],
             }
         ),
     )
@@ -256,8 +254,6 @@ def test_the_bulk_operations_are_authorised_as_their_singular_actions(container)
         aws_access_key_id=key["AccessKeyId"],
         aws_secret_access_key=key["SecretAccessKey"],
     )
-    # moto denies with its own XML 403 for every service; the model check expects JSON.
-    stopper.meta.events.unregister("before-parse.batch", on_before_parse)
 
     @set_initial_no_auth_action_count(0)
     def as_stopper() -> tuple[dict[str, Any], tuple[str, str, int]]:
@@ -266,8 +262,7 @@ def test_the_bulk_operations_are_authorised_as_their_singular_actions(container)
             stopper.cancel_jobs(jobs=[UNKNOWN], reason="r")
         return answer(allowed), client_error(denied)
 
-    allowed, (_, message, status) = as_stopper()
+    allowed, (code, message, status) = as_stopper()
     assert allowed == {"successful": [UNKNOWN], "errors": []}
-    assert status == 403  # moto's XML denial: botocore reads no code from it
-    assert "<Code>AccessDenied</Code>" in message
-    assert "not authorized to perform: batch:canceljob<" in message
+    assert (code, status) == ("AccessDeniedException", 403)
+    assert message.endswith("is not authorized to perform: batch:CancelJob")

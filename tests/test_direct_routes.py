@@ -1,6 +1,7 @@
 """Plain service-job requests from botocore skip moto's dispatch but get moto's exact answers.
 
-``DirectRoutes`` sits in front of moto's botocore stubber (see ``install.py``). These tests
+On moto 5.0.0 to 5.2.5 ``DirectRoutes`` sits in front of moto's botocore stubber (see
+``_moto_legacy.py``; newer motos have none, and these tests are skipped there). These tests
 hold it to what moto's own ``process_request`` does with the same request: the same status,
 headers and body, and the same passthrough, whitelist, recorder and IAM behaviour; and they
 check which requests it answers itself and which it hands on to moto.
@@ -24,13 +25,18 @@ from moto.core.models import botocore_stubber
 from moto.moto_api import recorder
 
 import moto_batch_service as mbs
-from moto_batch_service.install import DirectRoutes, _moto_route
+from moto_batch_service._moto_legacy import DirectRoutes, ServiceJobResponse, _moto_route
 from moto_batch_service.operations import OPERATIONS
-from moto_batch_service.responses import ServiceJobResponse
 from tests.conftest import REGION, Clock, client_error, make_queue
 from tests.shape_check import on_before_parse
 
 VOLATILE_HEADERS = {"x-amzn-requestid", "date"}
+
+mbs.register()
+pytestmark = pytest.mark.skipif(
+    not isinstance(botocore_stubber.__dict__.get("process_request"), DirectRoutes),
+    reason="the installed moto (5.2.6 or newer) is extended without direct routes",
+)
 
 
 def direct_routes() -> DirectRoutes:

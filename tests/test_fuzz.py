@@ -27,7 +27,6 @@ import gzip
 import json
 import operator
 import os
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -42,8 +41,9 @@ from moto.moto_api import state_manager
 from moto.server import create_backend_app
 
 import moto_batch_service as mbs
-from moto_batch_service import routes, service_job_backends
-from tests.conftest import ACCOUNT, PAYLOAD, REGION
+from moto_batch_service import service_job_backends
+from moto_batch_service.operations import PATHS
+from tests.conftest import ACCOUNT, PAYLOAD, REGION, answer_body
 from tests.shape_check import MODEL, check_response
 from tests.store_snapshot import index_errors, snapshot
 
@@ -1342,9 +1342,8 @@ def client(request: pytest.FixtureRequest) -> Any:
 
 
 def served_operations() -> set[str]:
-    """The path segment after /v1/ of every route the package adds or takes over."""
-    patterns = [*routes.ROUTES, *routes.QUEUE_ROUTES]
-    return {re.match(r"\{0\}/v1/([a-z]+)", pattern).group(1) for pattern in patterns}  # type: ignore[union-attr]
+    """The path segment after /v1/ of every operation the package serves or extends."""
+    return set(PATHS)
 
 
 def test_every_served_operation_is_fuzzed():
@@ -1414,7 +1413,7 @@ def test_a_request_moto_crashed_on_is_a_client_exception(client, path, body, mes
 
     response = client.post(path, data=data)
 
-    assert (response.status_code, json.loads(response.get_data())) == (
+    assert (response.status_code, answer_body(response.get_data())) == (
         400,
         {"__type": "ClientException", "message": message},
     )
@@ -1427,7 +1426,7 @@ def test_an_empty_describe_scheduling_policies_body_lists_nothing(client):
 
     response = client.post("/v1/describeschedulingpolicies", data=b"")
 
-    assert (response.status_code, json.loads(response.get_data())) == (
+    assert (response.status_code, answer_body(response.get_data())) == (
         200,
         {"schedulingPolicies": []},
     )

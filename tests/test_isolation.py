@@ -22,7 +22,7 @@ from moto import mock_aws
 from moto.batch.models import batch_backends
 
 from moto_batch_service import service_job_backends
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error
+from tests.conftest import ACCOUNT, PAYLOAD, REGION, answer_body, client_error
 from tests.store_snapshot import snapshot
 
 pytest_plugins = ["pytester"]
@@ -237,7 +237,7 @@ def test_resources_of_another_account_or_region_cannot_be_changed(mocked, accoun
     # UpdateServiceJob and the bulk TerminateServiceJobs as raw requests: older botocore
     # models lack them.
     update = raw_request(region, account, "updateservicejob", jobId=job, schedulingPriority=9)
-    assert (update.status_code, update.json()) == (
+    assert (update.status_code, answer_body(update.json())) == (
         400,
         {"__type": "ClientException", "message": f"Job {job} not found"},
     )
@@ -264,7 +264,7 @@ def test_resources_of_another_account_or_region_cannot_be_changed(mocked, accoun
     # The bulk TerminateServiceJobs reports an unknown job ID as successful, as AWS does, and
     # an ARN of another account or region as no service job ARN (of this account and region).
     bulk = raw_request(region, account, "terminateservicejobs", jobs=[job, mine["job"]], reason="x")
-    assert (bulk.status_code, bulk.json()) == (
+    assert (bulk.status_code, answer_body(bulk.json())) == (
         200,
         {
             "successful": [job],

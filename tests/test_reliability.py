@@ -21,7 +21,7 @@ import moto_batch_service as mbs
 from moto_batch_service import ServiceEnvironment, ServiceQueue, service_job_backends
 from moto_batch_service.outcomes import reason_matches
 from moto_batch_service.quota import QuotaShare
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error, make_queue, submit
+from tests.conftest import ACCOUNT, PAYLOAD, REGION, answer_body, client_error, make_queue, submit
 from tests.store_snapshot import snapshot
 from tests.test_job_queues import make_container_queue
 
@@ -60,7 +60,7 @@ def refusal(message: str) -> tuple[int, dict[str, str]]:
 
 
 def answer(response: Any) -> tuple[int, Any]:
-    return response.status_code, json.loads(response.get_data())
+    return response.status_code, answer_body(response.get_data())
 
 
 @pytest.fixture
@@ -182,7 +182,7 @@ def test_a_steering_body_nested_too_deeply_is_refused(batch, queue):
     job = mbs.add_service_job(queue, "train")
     body = with_deep({"jobId": job.job_id}, "outcomes", 1000)
     response = requests.post(STEERING, data=body, timeout=10)
-    assert (response.status_code, response.json()) == refusal(
+    assert (response.status_code, answer_body(response.json())) == refusal(
         "outcomes is nested more than 64 levels deep"
     )
     assert job.planned == []
@@ -618,7 +618,7 @@ def test_a_gzip_bomb_is_refused_under_mock_aws(service_jobs, operation):
         headers={"Content-Encoding": "gzip"},
         timeout=30,
     )
-    assert (response.status_code, response.json()) == refusal(
+    assert (response.status_code, answer_body(response.json())) == refusal(
         "The request body is larger than 1024 KiB, the most allowed"
     )
 
@@ -630,7 +630,9 @@ def test_a_body_that_is_not_gzip_is_refused(service_jobs):
         headers={"Content-Encoding": "gzip"},
         timeout=30,
     )
-    assert (response.status_code, response.json()) == refusal("The request body is not valid gzip")
+    assert (response.status_code, answer_body(response.json())) == refusal(
+        "The request body is not valid gzip"
+    )
 
 
 def test_an_unsupported_content_encoding_is_refused(app):
@@ -648,7 +650,7 @@ def test_a_gzip_encoded_request_is_answered_over_the_server(moto_batch_endpoint,
             headers={**SIGNED_FOR_BATCH, "Content-Encoding": "gzip"},
             timeout=30,
         )
-        return response.status_code, response.json()
+        return response.status_code, answer_body(response.json())
 
     assert gzipped("listservicejobs", {"jobQueue": "queue"}) == (200, {"jobSummaryList": []})
     status, queues = gzipped("describejobqueues", {"jobQueues": ["queue"]})
@@ -662,7 +664,7 @@ def test_a_gzip_bomb_is_refused_over_the_server(moto_batch_endpoint, server_queu
         headers={**SIGNED_FOR_BATCH, "Content-Encoding": "gzip"},
         timeout=30,
     )
-    assert (response.status_code, response.json()) == refusal(
+    assert (response.status_code, answer_body(response.json())) == refusal(
         "The request body is larger than 1024 KiB, the most allowed"
     )
 
@@ -674,7 +676,9 @@ def test_a_body_that_is_not_gzip_is_refused_over_the_server(moto_batch_endpoint,
         headers={**SIGNED_FOR_BATCH, "Content-Encoding": "gzip"},
         timeout=30,
     )
-    assert (response.status_code, response.json()) == refusal("The request body is not valid gzip")
+    assert (response.status_code, answer_body(response.json())) == refusal(
+        "The request body is not valid gzip"
+    )
 
 
 def test_a_chunked_steering_request_is_read_over_the_server(moto_batch_endpoint, server_queue):
@@ -684,4 +688,4 @@ def test_a_chunked_steering_request_is_read_over_the_server(moto_batch_endpoint,
     response = requests.post(
         f"{moto_batch_endpoint}/moto-api/static/batch/service-job-attempts", data=chunks, timeout=30
     )
-    assert (response.status_code, response.json()) == (201, {})
+    assert (response.status_code, answer_body(response.json())) == (201, {})

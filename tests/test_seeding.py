@@ -829,7 +829,7 @@ def test_set_status_refuses_an_unknown_status(batch):
     with pytest.raises(ClientException) as exc:
         set_service_job_status(job.job_id, "DONE")
 
-    assert exc.value.code == 400
+    assert (exc.value.code, exc.value.status) == ("ClientException", 400)
     assert exc.value.message == f"status DONE must be one of {STATUS_CHOICES}"
     assert describe(batch, job.job_id)["status"] == "RUNNABLE"
 
@@ -881,7 +881,7 @@ def test_add_service_job_refuses_invalid_input_and_stores_nothing(batch, options
     with pytest.raises(ClientException) as exc:
         add_service_job("training", **arguments)
 
-    assert exc.value.code == 400
+    assert (exc.value.code, exc.value.status) == ("ClientException", 400)
     assert exc.value.message == message
     assert batch.describe_job_queues()["jobQueues"] == []
     assert service_job_backends[ACCOUNT][REGION].jobs == {}
@@ -922,7 +922,11 @@ def test_a_refused_helper_call_reads_as_the_plain_sentence(batch):
 
     assert str(exc.value) == f"status DONE must be one of {STATUS_CHOICES}"
     assert isinstance(exc.value, ClientException)
-    assert (exc.value.code, exc.value.message) == (400, str(exc.value))
+    assert (exc.value.code, exc.value.status, exc.value.message) == (
+        "ClientException",
+        400,
+        str(exc.value),
+    )
 
 
 def test_set_status_refusals_read_as_the_plain_sentence(batch):

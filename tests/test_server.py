@@ -18,7 +18,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error
+from tests.conftest import ACCOUNT, PAYLOAD, REGION, answer_body, client_error
 
 MODEL = "batch::service_job"
 PATH = ["SUBMITTED", "RUNNABLE", "SCHEDULED", "STARTING", "RUNNING", "SUCCEEDED"]
@@ -291,7 +291,7 @@ def test_the_steering_endpoint_refuses_an_unknown_job_over_the_server(moto_batch
         timeout=30,
     )
 
-    assert (response.status_code, response.json()) == (
+    assert (response.status_code, answer_body(response.json())) == (
         400,
         {"__type": "ClientException", "message": "Job no-such-job not found"},
     )
@@ -324,7 +324,7 @@ def test_a_raw_request_with_an_invalid_body_is_a_client_exception(
         f"{moto_batch_endpoint}/v1/listservicejobs", data=body, headers=SIGNED_FOR_BATCH, timeout=30
     )
 
-    assert (response.status_code, response.json()) == (
+    assert (response.status_code, answer_body(response.json())) == (
         400,
         {"__type": "ClientException", "message": message},
     )
@@ -355,7 +355,7 @@ def test_requests_callers_under_mock_aws_get_client_exceptions(service_jobs):
         timeout=30,
     )
 
-    assert (response.status_code, response.json()) == (
+    assert (response.status_code, answer_body(response.json())) == (
         400,
         {"__type": "ClientException", "message": "JobQueue missing not found."},
     )

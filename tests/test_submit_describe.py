@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from moto.server import create_backend_app
 
 import moto_batch_service.clock
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error, make_queue, submit
+from tests.conftest import ACCOUNT, PAYLOAD, REGION, answer_body, client_error, make_queue, submit
 
 NOW = 1_750_000_000_000
 ARN_PREFIX = f"arn:aws:batch:{REGION}:{ACCOUNT}"
@@ -107,7 +107,11 @@ def raw_post(operation: str, body: str) -> tuple[int, str | None, dict[str, Any]
     """POST ``body`` as is to moto's batch server app: (status, x-amzn-ErrorType, JSON body)."""
     client = create_backend_app("batch").test_client()
     response = client.post(f"/v1/{operation}", data=body)
-    return response.status_code, response.headers.get("x-amzn-ErrorType"), json.loads(response.data)
+    return (
+        response.status_code,
+        response.headers.get("x-amzn-ErrorType"),
+        answer_body(response.data),
+    )
 
 
 def raw_submit(queue: str, **members: Any) -> tuple[int, str | None, dict[str, Any]]:

@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from moto.server import create_backend_app
 
 import moto_batch_service as mbs
-from tests.conftest import client_error, submit
+from tests.conftest import answer_body, client_error, submit
 
 
 def post(operation: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -18,7 +18,7 @@ def post(operation: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     response = (
         create_backend_app("batch").test_client().post(f"/v1/{operation}", data=json.dumps(body))
     )
-    return response.status_code, json.loads(response.data or b"{}")
+    return response.status_code, answer_body(response.data)
 
 
 def test_terminating_a_runnable_job_fails_it_at_once(batch, queue):
