@@ -16,7 +16,7 @@ import logging
 import sys
 import threading
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import botocore
 import botocore.session
@@ -182,3 +182,134 @@ def leave_batch_bodies_to_handlers(werkzeug_app: Any) -> None:
 
     decompress_request_body.leaves_batch_alone = True  # type: ignore[attr-defined]
     werkzeug_app.decompress_request_body = decompress_request_body
+
+
+class PrivateName(NamedTuple):
+    """One private name of moto's that the seam uses: where it lives, what for, and on which
+    generation (``"every"``, ``"newest"`` for moto >= 5.2.6, ``"legacy"`` for 5.0.0-5.2.5)."""
+
+    module: str
+    attribute: str  # a dotted path below the module; ``Class().name`` for an instance's
+    used_for: str
+    seam: str  # the seam module that uses it
+    generation: str = "every"
+
+    @property
+    def name(self) -> str:
+        """The full dotted name, as docs/architecture.md lists it."""
+        return f"{self.module}.{self.attribute}"
+
+
+_BASE = "moto.core.responses"
+_STATE = "moto.moto_api._internal.managed_state_model"
+PRIVATE_NAMES = (
+    PrivateName(_STATE, "ManagedState", "service jobs' status progression", "_moto"),
+    PrivateName(
+        _STATE, "ManagedState()._status", "the status a job's progress holds", "_moto"
+    ),
+    PrivateName(
+        _STATE,
+        "ManagedState()._time_progressed",
+        '"time" progression counted from the last move',
+        "_moto",
+    ),
+    PrivateName(
+        _STATE, "ManagedState._get_next_status", "the next status of a progression", "_moto"
+    ),
+    PrivateName(_STATE, "datetime", "the clock ManagedState reads (tests replace it)", "_moto"),
+    PrivateName(
+        "moto.moto_api._internal", "mock_random", "IDs reproducible under /moto-api/seed", "_moto"
+    ),
+    PrivateName(
+        "moto.moto_server.werkzeug_app",
+        "DomainDispatcherApplication().app_instances",
+        "a running server rebuilds its batch app once the package extends moto",
+        "_moto",
+    ),
+    PrivateName(
+        "moto.moto_server.werkzeug_app",
+        "DomainDispatcherApplication().lock",
+        "the lock around that app cache",
+        "_moto",
+    ),
+    PrivateName(
+        _BASE,
+        "BaseResponse._authenticate_and_authorize_normal_action",
+        "the IAM check of the package's requests, by AWS's action names",
+        "_moto_iam",
+    ),
+    PrivateName(
+        _BASE,
+        "BaseResponse._authenticate_and_authorize_action",
+        "moto's IAM check with the package's IAMRequest",
+        "_moto_iam",
+    ),
+    PrivateName(
+        "moto.iam.access_control",
+        "IAMRequest._raise_access_denied",
+        "AccessDeniedException in AWS's JSON",
+        "_moto_iam",
+    ),
+    PrivateName(
+        "moto.iam.access_control",
+        "IAMRequest._raise_signature_does_not_match",
+        "InvalidSignatureException in AWS's JSON",
+        "_moto_iam",
+    ),
+    PrivateName(
+        "moto.iam.access_control",
+        "IAMRequest._raise_invalid_access_key",
+        "UnrecognizedClientException in AWS's JSON",
+        "_moto_iam",
+    ),
+    PrivateName(
+        _BASE,
+        "BaseResponse._get_action",
+        "the operation of a request botocore's model does not match, named from its path",
+        "_moto_newest",
+        "newest",
+    ),
+    PrivateName(
+        _BASE,
+        "BaseResponse._get_action_from_request",
+        "moto names the operation from botocore's model",
+        "_moto_newest",
+        "newest",
+    ),
+    PrivateName(
+        _BASE,
+        "BaseResponse._transform_response",
+        "an error answered as moto's call_action answers it",
+        "_moto_legacy",
+        "legacy",
+    ),
+    PrivateName(
+        _BASE,
+        "BaseResponse._enrich_response",
+        "the request id of that answer",
+        "_moto_legacy",
+        "legacy",
+    ),
+    PrivateName(
+        "moto.core.models",
+        "botocore_stubber.process_request",
+        "DirectRoutes in front of moto's in-process dispatch",
+        "_moto_legacy",
+        "legacy",
+    ),
+    PrivateName(
+        "moto.backend_index",
+        "backend_url_patterns",
+        "the route moto itself picks for a service-job path",
+        "_moto_legacy",
+        "legacy",
+    ),
+    PrivateName(
+        "moto.moto_api",
+        "recorder._user_enabled",
+        "DirectRoutes leave recorded requests to moto",
+        "_moto_legacy",
+        "legacy",
+    ),
+)
+"""Every private name of moto's the package uses (tests/test_seam.py holds each to it)."""

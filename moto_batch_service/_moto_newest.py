@@ -19,7 +19,7 @@ from typing import Any
 
 from moto.batch import exceptions as moto_batch_errors
 from moto.batch.responses import BatchResponse
-from moto.core.exceptions import ServiceException
+from moto.core import exceptions as moto_errors
 
 from .bulk_jobs import BulkJobOperations
 from .handlers import path_segment
@@ -59,7 +59,10 @@ def fits(batch_urls: Any) -> str | None:
     paths = batch_urls.url_paths
     if paths.get(CATCH_ALL) not in (BatchResponse.dispatch, ServiceBatchResponse.dispatch):
         return f"no catch-all batch route {CATCH_ALL!r} to BatchResponse.dispatch"
-    if not issubclass(moto_batch_errors.ClientException, ServiceException):
+    service_exception = getattr(moto_errors, "ServiceException", None)  # moto >= 5.1.2
+    if service_exception is None or not issubclass(
+        moto_batch_errors.ClientException, service_exception
+    ):
         return "moto.batch.exceptions.ClientException is not a ServiceException"
     missing = [
         snake_case(name)

@@ -72,7 +72,11 @@ def install_batch(batch_urls: Any, *, refresh_servers: bool) -> None:
         )
     reasons = []
     for name in ADAPTERS:
-        adapter: Any = importlib.import_module(f"{__package__}.{name}")
+        try:
+            adapter: Any = importlib.import_module(f"{__package__}.{name}")
+        except ImportError as error:  # an adapter written for names this moto lacks
+            reasons.append(f"{name}: {error}")
+            continue
         why = adapter.fits(batch_urls)
         if why is None:
             adapter.install(batch_urls)
