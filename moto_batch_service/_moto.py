@@ -204,9 +204,7 @@ _BASE = "moto.core.responses"
 _STATE = "moto.moto_api._internal.managed_state_model"
 PRIVATE_NAMES = (
     PrivateName(_STATE, "ManagedState", "service jobs' status progression", "_moto"),
-    PrivateName(
-        _STATE, "ManagedState()._status", "the status a job's progress holds", "_moto"
-    ),
+    PrivateName(_STATE, "ManagedState()._status", "the status a job's progress holds", "_moto"),
     PrivateName(
         _STATE,
         "ManagedState()._time_progressed",
