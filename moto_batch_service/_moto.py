@@ -292,8 +292,7 @@ PRIVATE_NAMES = (
         "moto.core.models",
         "botocore_stubber.process_request",
         "DirectRoutes in front of moto's in-process dispatch",
-        "_moto_legacy",
-        "legacy",
+        "_moto_direct",
     ),
     PrivateName(
         "moto.backend_index",
@@ -306,8 +305,7 @@ PRIVATE_NAMES = (
         "moto.moto_api",
         "recorder._user_enabled",
         "DirectRoutes leave recorded requests to moto",
-        "_moto_legacy",
-        "legacy",
+        "_moto_direct",
     ),
 )
 """Every private name of moto's the package uses (tests/test_seam.py holds each to it)."""

@@ -9,8 +9,8 @@ name the operation from the path (``BatchResponse._get_action``: ``/v1/createjob
 - adds a route per service-job operation (``ServiceJobResponse``) and the bulk container-job
   operations, and puts ``LegacyBatchResponse`` on moto's job-queue, scheduling-policy, tag and
   singular job routes (the same handler methods as on the newest moto, by their old names);
-- puts ``DirectRoutes`` in front of moto's botocore stubber, which answers a plain botocore
-  request to a service-job path without moto's per-request route scan;
+- answers a plain botocore request to a service-job path directly (``_moto_direct``), as
+  moto would through its route scan;
 """
 
 from __future__ import annotations
@@ -20,20 +20,12 @@ import sys
 from typing import Any, Callable
 
 import moto.backend_index as backend_index
-from botocore.awsrequest import AWSPreparedRequest
-from moto import settings
 from moto.batch.responses import BatchResponse
-from moto.core.config import passthrough_service, passthrough_url
-from moto.core.models import botocore_stubber
-from moto.core.utils import utcnow
-from moto.iam.models import mark_account_as_visited
 from moto.utilities.aws_headers import gen_amzn_requestid_long
 from werkzeug.exceptions import HTTPException
-from werkzeug.http import http_date
 
 from ._activation import BATCH_URLS
-from ._moto import partition_of, recorder, service_whitelisted
-from .backend import RESET_LOCK
+from ._moto_direct import DirectAnswer, DirectRoutes, install_direct_routes
 from .bulk_jobs import BulkJobOperations
 from .handlers import path_segment
 from .operations import OPERATIONS, SERVED, TAG_OPERATIONS, snake_case
@@ -54,7 +46,7 @@ def refusal(handler: Any, error: HTTPException) -> Any:
     return status, headers, body
 
 
-class ServiceJobResponse(ServiceJobOperations):
+class ServiceJobResponse(DirectAnswer, ServiceJobOperations):
     """``POST /v1/<operation>`` for every service-job operation.
 
     The action is the path segment after ``/v1/`` (as in these motos' ``BatchResponse``),
@@ -66,38 +58,6 @@ class ServiceJobResponse(ServiceJobOperations):
         # A gzip body is inflated by ``read_body``, with a cap, not by moto.
         self.allow_request_decompression = False
         self.inflated = False
-
-    @classmethod
-    def answer(cls, request: Any, url: str) -> Any:
-        """Answer a signed botocore request without building moto's request view.
-
-        For ``DirectRoutes``' plain requests (signed, not compressed, IAM not enforced,
-        nothing recorded) this sets what moto's ``setup_class`` would set and the handlers
-        read: body bytes, URL, method, headers, region (moto's own rules), account (moto's
-        own rules), the IAM visit and the response headers.
-        """
-        self = cls()
-        body = request.body
-        if hasattr(body, "read"):
-            body = body.read()
-        self.body = self.raw_body = body
-        self.uri = url
-        self.method = request.method
-        self.headers = request.headers
-        self.querystring = {}
-        self.region = self.get_region_from_url(request, url)
-        self.partition = partition_of(self.region)
-        self.response_headers = {"server": "amazon.com", "date": http_date(utcnow())}
-        self.access_key = self.get_access_key()
-        with RESET_LOCK:
-            self.current_account = self.get_current_account()
-            mark_account_as_visited(
-                account_id=self.current_account,
-                access_key=self.access_key,
-                service="batch",
-                region=self.region,
-            )
-        return self.call_action()
 
     def call_action(self) -> Any:
         """moto's ``call_action`` for our operations, minus its per-request class scan.
@@ -119,6 +79,9 @@ class ServiceJobResponse(ServiceJobOperations):
 
     def _get_action(self) -> str:
         return path_segment(self.uri)
+
+    def answer_directly(self) -> Any:
+        return self.call_action()
 
 
 class LegacyBatchResponse(QueueOperations, BulkJobOperations, BatchResponse):
@@ -209,11 +172,9 @@ def install(batch_urls: Any) -> None:
     paths = batch_urls.url_paths
     paths.update(QUEUE_ROUTES)
     paths.update(ROUTES)
-    install_direct_routes()
+    install_direct_routes(_direct_paths(), ServiceJobResponse.answer)
 
 
-# A botocore request to a service-job operation: ``https://batch.<region>.amazonaws.com/v1/<op>``.
-_DIRECT_URL = re.compile(r"https://batch\.[a-z0-9-]+\.amazonaws\.com(/v1/[a-z]+)\Z")
 _Handler = Callable[[Any, str, Any], Any]
 
 
@@ -233,72 +194,14 @@ def _moto_route(url: str) -> _Handler | None:
     return None
 
 
-class DirectRoutes:
-    """Answer plain botocore requests for the service-job operations without moto's dispatch.
-
-    moto's ``BotocoreStubber.process_request`` matches every request against the URL
-    patterns of all its services, then against every batch route (and, from moto 5.2.5,
-    rebuilds it as a werkzeug request) on every call. A request to one of ``paths``
-    (checked at install time to be routed by moto itself to ``ServiceJobResponse``) that
-    is plain (see ``_plain``) and not passed through or refused by moto's settings is
-    answered by ``answer`` directly. Everything else (other services and paths, custom
-    endpoints, ``requests`` callers, unsigned requests, IAM checks, recording) goes to
-    moto's own ``process_request`` unchanged.
-    """
-
-    def __init__(
-        self,
-        original: Callable[[Any], Any],
-        paths: frozenset[str],
-        answer: Callable[[Any, str], Any],
-    ) -> None:
-        self.original = original
-        self.paths = paths
-        self.answer = answer
-
-    def __call__(self, request: Any) -> Any:
-        url = request.url
-        match = _DIRECT_URL.match(url)
-        if (
-            match is None
-            or match.group(1) not in self.paths
-            or not isinstance(request, AWSPreparedRequest)
-            or not self._plain(request.headers)
-            or passthrough_url(url)
-            or passthrough_service("batch")
-            or not service_whitelisted("batch")
-        ):
-            return self.original(request)
-        headers = request.headers
-        for header, value in headers.items():
-            if isinstance(value, bytes):
-                headers[header] = value.decode("utf-8")
-        try:
-            return self.answer(request, url)
-        except HTTPException as error:
-            return error.code, error.get_headers(), error.get_body()
-
-    @staticmethod
-    def _plain(headers: Any) -> bool:
-        """Signed, uncompressed, IAM not enforced and the recorder off: ``answer`` applies."""
-        return (
-            "Authorization" in headers
-            and "Content-Encoding" not in headers
-            and settings.INITIAL_NO_AUTH_ACTION_COUNT == float("inf")
-            and not getattr(recorder, "_user_enabled", True)
-        )
-
-
-def install_direct_routes() -> None:
-    """Put a ``DirectRoutes`` in front of moto's botocore stubber (once)."""
-    if isinstance(botocore_stubber.__dict__.get("process_request"), DirectRoutes):
-        return
-    paths = frozenset(
+def _direct_paths() -> frozenset[str]:
+    """The service-job paths moto itself routes to ``ServiceJobResponse``."""
+    return frozenset(
         f"/v1/{operation}"
         for operation in OPERATIONS
         if _moto_route(f"https://batch.us-east-1.amazonaws.com/v1/{operation}")
         == ServiceJobResponse.dispatch
     )
-    botocore_stubber.process_request = DirectRoutes(  # type: ignore[method-assign]
-        botocore_stubber.process_request, paths, ServiceJobResponse.answer
-    )
+
+
+__all__ = ["DirectRoutes", "LegacyBatchResponse", "ServiceJobResponse", "fits", "install"]

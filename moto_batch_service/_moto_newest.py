@@ -20,10 +20,12 @@ from typing import Any
 from moto.batch import exceptions as moto_batch_errors
 from moto.batch.responses import BatchResponse
 from moto.core import exceptions as moto_errors
+from moto.utilities.aws_headers import gen_amzn_requestid_long
 
+from ._moto_direct import DirectAnswer, install_direct_routes
 from .bulk_jobs import BulkJobOperations
 from .handlers import path_segment
-from .operations import ADDED, EXTENDED, PATHS, SERVED, TAG_OPERATIONS, snake_case
+from .operations import ADDED, EXTENDED, OPERATIONS, PATHS, SERVED, TAG_OPERATIONS, snake_case
 from .queue_routes import QueueOperations
 from .responses import ServiceJobOperations
 
@@ -32,7 +34,9 @@ CATCH_ALL = "{0}/.*$"
 _BY_PATH = {name.lower(): name for name in (*SERVED, *ADDED)}
 
 
-class ServiceBatchResponse(ServiceJobOperations, QueueOperations, BulkJobOperations, BatchResponse):
+class ServiceBatchResponse(
+    DirectAnswer, ServiceJobOperations, QueueOperations, BulkJobOperations, BatchResponse
+):
     """moto's ``BatchResponse`` with the service-job operations and the job-queue,
     scheduling-policy, tag and bulk container-job operations extended."""
 
@@ -48,6 +52,18 @@ class ServiceBatchResponse(ServiceJobOperations, QueueOperations, BulkJobOperati
             )
             self._action = action
         return action  # type: ignore[return-value]
+
+    def answer_directly(self) -> Any:
+        """A plain request's answer (``_moto_direct``), or None for moto to answer it: an
+        error, so that moto writes it in its own shape (a refused request changed nothing)."""
+        self._action = _BY_PATH[path_segment(self.uri)]
+        try:
+            self.authorize("*")
+            body = getattr(self, snake_case(self._action))()
+        except moto_batch_errors.ClientException:
+            return None
+        gen_amzn_requestid_long(self.response_headers)
+        return 200, self.response_headers, body
 
     def moto_operation(self, name: str) -> str:
         answer: str = getattr(BatchResponse, name)(self)
@@ -78,8 +94,11 @@ def fits(batch_urls: Any) -> str | None:
 
 def install(batch_urls: Any) -> None:
     """Put ``ServiceBatchResponse`` in the catch-all route's place (same pattern, same
-    position), so that every Batch request reaches the package's methods."""
+    position), so that every Batch request reaches the package's methods; plain service-job
+    requests are answered directly (``_moto_direct``)."""
     paths = batch_urls.url_paths
     for pattern, handler in list(paths.items()):
         if handler == BatchResponse.dispatch:
             paths[pattern] = ServiceBatchResponse.dispatch
+    direct = frozenset(f"/v1/{operation}" for operation in OPERATIONS)
+    install_direct_routes(direct, ServiceBatchResponse.answer)

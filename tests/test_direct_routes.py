@@ -1,7 +1,6 @@
 """Plain service-job requests from botocore skip moto's dispatch but get moto's exact answers.
 
-On moto 5.0.0 to 5.2.5 ``DirectRoutes`` sits in front of moto's botocore stubber (see
-``_moto_legacy.py``; newer motos have none, and these tests are skipped there). These tests
+``DirectRoutes`` sits in front of moto's botocore stubber (see ``_moto_direct.py``). These tests
 hold it to what moto's own ``process_request`` does with the same request: the same status,
 headers and body, and the same passthrough, whitelist, recorder and IAM behaviour; and they
 check which requests it answers itself and which it hands on to moto.
@@ -33,10 +32,6 @@ from tests.shape_check import on_before_parse
 VOLATILE_HEADERS = {"x-amzn-requestid", "date"}
 
 mbs.register()
-pytestmark = pytest.mark.skipif(
-    not isinstance(botocore_stubber.__dict__.get("process_request"), DirectRoutes),
-    reason="the installed moto (5.2.6 or newer) is extended without direct routes",
-)
 
 
 def direct_routes() -> DirectRoutes:
@@ -69,12 +64,26 @@ def comparable(answer: Any) -> tuple[int, dict[str, Any], Any]:
     return int(status), kept, body
 
 
-def test_every_operation_is_one_moto_routes_to_the_service_job_handler() -> None:
+def test_every_operation_is_one_moto_routes_to_the_package() -> None:
     paths = direct_routes().paths
     assert paths == {f"/v1/{operation}" for operation in OPERATIONS}
+    answer = direct_routes().answer
     for path in paths:
-        route = _moto_route(f"https://batch.eu-west-1.amazonaws.com{path}")
-        assert route == ServiceJobResponse.dispatch
+        route = moto_route(f"https://batch.eu-west-1.amazonaws.com{path}")
+        assert route == answer.__self__.dispatch  # type: ignore[attr-defined]
+
+
+def moto_route(url: str) -> Any:
+    """The handler moto's own in-process dispatch picks for ``url`` (first match wins)."""
+    import re
+
+    import moto.batch.urls as batch_urls
+
+    for base in batch_urls.url_bases:
+        for path, handler in batch_urls.url_paths.items():
+            if re.match(path.format(base), url):
+                return handler
+    return None
 
 
 class Spy:

@@ -101,7 +101,7 @@ def code_names(path: Path) -> set[str]:
     return names
 
 
-SEAM = ("_moto", "_moto_iam", "_moto_newest", "_moto_legacy", "_activation")
+SEAM = ("_moto", "_moto_iam", "_moto_direct", "_moto_newest", "_moto_legacy", "_activation")
 
 
 def test_no_module_outside_the_seam_uses_a_private_name_of_moto() -> None:
