@@ -11,17 +11,12 @@ from moto_batch_service._moto import has_service_job_model, partition_of
 from tests.shape_check import MODEL, NEWER_MEMBERS, check_response
 
 
-class FakeModel:
-    def __init__(self, *operations):
-        self.operation_names = list(operations)
-
-
 def test_a_botocore_without_service_job_operations_is_told_apart():
-    assert not has_service_job_model(FakeModel("ListJobs", "SubmitJob", "DescribeJobQueues"))
+    assert not has_service_job_model({"ListJobs": {}, "SubmitJob": {}, "DescribeJobQueues": {}})
 
 
 def test_a_botocore_with_service_job_operations_is_accepted():
-    assert has_service_job_model(FakeModel("ListJobs", "ListServiceJobs"))
+    assert has_service_job_model({"ListJobs": {}, "ListServiceJobs": {}})
 
 
 def test_the_installed_botocore_is_accepted():
