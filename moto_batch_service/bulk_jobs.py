@@ -68,6 +68,9 @@ class BulkJobOperations(Handler):
                     {"job": job, "code": "ValidationException", "message": "A job ID is empty"}
                 )
                 continue
+            if self._denied is not None:  # IAM refused the action: each job, as AWS reports it
+                errors.append({"job": job, "code": "AccessDenied", "message": self._denied})
+                continue
             try:
                 apply(job, reason)
             except moto_batch_errors.ClientException as error:

@@ -18,27 +18,29 @@ def demand_of(job: ServiceJob) -> dict[str, float]:
 
 
 class Usage:
-    """Capacity held by dispatched jobs, per service environment and unit."""
+    """Capacity held by dispatched jobs, per service environment and unit. Environments are
+    told apart by identity, not by name: one deleted and created again under its name starts
+    empty, and what the old one's jobs hold stays the old one's."""
 
     def __init__(self, queues: Iterable[ServiceQueue]):
         """What the queues' dispatched jobs hold."""
-        self._by_env: dict[str, dict[str, float]] = {}
+        self._by_env: dict[ServiceEnvironment, dict[str, float]] = {}
         for queue in queues:
-            for env_name, held in queue.placed.items():
-                self._count(env_name, held)
+            for env, held in queue.placed.items():
+                self._count(env, held)
 
-    def _count(self, env_name: str, held: dict[str, float]) -> None:
-        used = self._by_env.setdefault(env_name, {})
+    def _count(self, env: ServiceEnvironment, held: dict[str, float]) -> None:
+        used = self._by_env.setdefault(env, {})
         for unit, quantity in held.items():
             used[unit] = used.get(unit, 0.0) + quantity
 
     def add(self, env: ServiceEnvironment, job: ServiceJob) -> None:
-        used = self._by_env.setdefault(env.name, {})
+        used = self._by_env.setdefault(env, {})
         for unit, quantity in demand_of(job).items():
             used[unit] = used.get(unit, 0.0) + quantity
 
     def remove(self, env: ServiceEnvironment, job: ServiceJob) -> None:
-        used = self._by_env.setdefault(env.name, {})
+        used = self._by_env.setdefault(env, {})
         for unit, quantity in demand_of(job).items():
             used[unit] = used.get(unit, 0.0) - quantity
 
@@ -46,7 +48,7 @@ class Usage:
         demand = demand_of(job)
         if not demand:
             return True
-        used = {} if empty else self._by_env.get(env.name, {})
+        used = {} if empty else self._by_env.get(env, {})
         limits = {limit["capacityUnit"]: limit["maxCapacity"] for limit in env.capacity_limits}
         if NUM_INSTANCES in limits:
             return bool(sum(used.values()) + sum(demand.values()) <= limits[NUM_INSTANCES])

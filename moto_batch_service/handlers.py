@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from moto.batch.models import BatchBackend
 
 Method = TypeVar("Method", bound=Callable[..., Any])
+BULK = frozenset(("terminateservicejobs", "terminatejobs", "canceljobs"))
+"""The bulk operations, which AWS refuses job by job (each job in ``errors``, HTTP 200)."""
 
 
 def read_body(handler: BaseResponse, operation: str) -> bytes:
@@ -75,13 +77,13 @@ class Handler(IamCheck):
     - ``serve`` runs an operation: body read within its limit and checked, served before or
       after a reset (never during one) under its backend's lock, the package's
       ``ClientException`` handed to moto as moto's own.
-    - The IAM check uses AWS's action names; TerminateServiceJobs is refused job by job.
+    - The IAM check uses AWS's action names; a bulk operation is refused job by job.
     """
 
     members: Params
     ours = True  # set by ``setup_class``: a request the package serves
     _service_backend: ServiceJobBackend | None = None
-    _denied: str | None = None  # TerminateServiceJobs: why each job is refused, if it is
+    _denied: str | None = None  # a bulk operation: why each job is refused, if it is
 
     if TYPE_CHECKING:  # moto's ``BatchResponse`` gives it to each generation's handler class
 
@@ -138,7 +140,7 @@ class Handler(IamCheck):
         try:
             self.authorize_as(BatchIAMRequest, resource)
         except AccessDeniedException as denied:
-            if path_segment(self.uri) != "terminateservicejobs":  # refused job by job
+            if path_segment(self.uri) not in BULK:  # refused job by job
                 raise
             self._denied = denied.message
 

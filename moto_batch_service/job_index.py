@@ -52,8 +52,9 @@ class JobIndex(Generic[J]):
         # Unfinished jobs whose ``blocked_since`` is set (all a time-limit action can end).
         self.blocked: dict[JobKey, J] = {}
         # Capacity held by the dispatched jobs, kept as they come and go: by service
-        # environment, per unit; and every unit together per share identifier ("" for none).
-        self.placed: dict[str, dict[str, float]] = {}
+        # environment (the object: one deleted and created again under its name is another),
+        # per unit; and every unit together per share identifier ("" for none).
+        self.placed: dict[Any, dict[str, float]] = {}
         self.share_held: dict[str, float] = {}
         # Unfinished jobs per share identifier, and when each share's last unfinished job
         # finished (fair share: which share identifiers are active).
@@ -106,11 +107,15 @@ class JobIndex(Generic[J]):
             job.environment = self.environment
         if not job.capacity:
             return
-        used = self.placed.setdefault(job.environment.name, {})
+        used = self.placed.setdefault(job.environment, {})
         share = job.share_identifier or ""
         for unit, quantity in job.capacity:
             used[unit] = used.get(unit, 0.0) + sign * quantity
-            self.share_held[share] = self.share_held.get(share, 0.0) + sign * quantity
+            held = self.share_held.get(share, 0.0) + sign * quantity
+            if abs(held) > 1e-9:
+                self.share_held[share] = held
+            else:  # a share holding nothing leaves no entry behind
+                self.share_held.pop(share, None)
 
     def _count_unfinished(self, job: J, sign: int) -> None:
         share = job.share_identifier or ""
@@ -126,8 +131,11 @@ class JobIndex(Generic[J]):
         """Share identifiers with an unfinished job, or whose last one finished less than
         ``decay_ms`` before ``at``."""
         active = set(self.share_unfinished)
-        if decay_ms > 0:
-            active.update(s for s, done in self.share_finished_at.items() if at - done < decay_ms)
+        finished = self.share_finished_at
+        expired = [share for share, done in finished.items() if at - done >= decay_ms]
+        for share in expired:  # its decay window has passed: it leaves no entry behind
+            del finished[share]
+        active.update(finished)
         return active
 
     def keys(self, status: str | None) -> list[JobKey]:

@@ -89,6 +89,7 @@ class ServiceQueue(JobIndex["ServiceJob"], BaseModel):
         tags: dict[str, str],
     ):
         self.name = name
+        self.where = (partition, account_id, region_name)  # never parsed back from an ARN
         self.arn_base = f"arn:{partition}:batch:{region_name}:{account_id}:"
         self.arn = f"{self.arn_base}job-queue/{name}"
         self.priority = priority
@@ -96,6 +97,8 @@ class ServiceQueue(JobIndex["ServiceJob"], BaseModel):
         self.status = "VALID"
         self.status_reason = QUEUE_HEALTHY
         self.environment_order = environment_order
+        # Each training job of its jobs' attempts -> the job (StopTrainingJob looks it up).
+        self.by_training_job: dict[str, ServiceJob] = {}
         self.scheduling_policy_arn = scheduling_policy_arn
         self.time_limit_actions = time_limit_actions
         self.tags = tags
@@ -282,6 +285,7 @@ class ServiceJob(BaseModel):
         base = base[: TRAINING_JOB_NAME_LIMIT - len("AWSBatch") - len(suffix)]
         prefix = self.queue.arn_base.replace(":batch:", ":sagemaker:", 1)
         self.training_job_arn = f"{prefix}training-job/AWSBatch{base}{suffix}"
+        self.queue.by_training_job[self.training_job_arn] = self
         return self.training_job_arn
 
     def enter(

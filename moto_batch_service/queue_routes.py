@@ -13,21 +13,12 @@ import json
 from typing import Any
 from urllib.parse import unquote
 
+from . import validation
 from .exceptions import ClientException, cut, missing
 from .handlers import Handler, operation
-from .params import check_type
 from .quota import quota_share_policy
 from .statuses import SAGEMAKER_TRAINING
 from .store import ALREADY_EXISTS
-
-
-def _fairshare_integers(policy: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A fairsharePolicy, its Integer members checked to be 32-bit (moto stores it unchecked)."""
-    if policy is not None:
-        for member in ("shareDecaySeconds", "computeReservation"):
-            if policy.get(member) is not None:
-                check_type(f"fairsharePolicy.{member}", policy[member], int)
-    return policy
 
 
 class QueueOperations(Handler):
@@ -138,12 +129,15 @@ class QueueOperations(Handler):
     @operation
     def create_scheduling_policy(self) -> str:
         p = self.members
-        if not p.string("name"):
+        name = p.string("name")
+        if not name:
             raise missing("name")
         p.string_map("tags")  # moto applies name, tags and fairsharePolicy unchecked
+        if self._policy_named(name):  # moto would replace it (and the queues using it)
+            raise ClientException(ALREADY_EXISTS)
         quota_policy = p.object("quotaSharePolicy")
         if quota_policy is None:
-            _fairshare_integers(p.object("fairsharePolicy"))
+            validation.fairshare_policy(p.object("fairsharePolicy"))
             return self.moto_operation("create_scheduling_policy")
         if p.object("fairsharePolicy") is not None:
             raise ClientException(
@@ -171,7 +165,7 @@ class QueueOperations(Handler):
         arn = p.string("arn")
         if not arn:
             raise missing("arn")
-        fairshare_policy = _fairshare_integers(p.object("fairsharePolicy"))
+        fairshare_policy = validation.fairshare_policy(p.object("fairsharePolicy"))
         is_quota = arn in self.service_backend.quota_policies
         if is_quota and fairshare_policy is not None:
             raise ClientException(
@@ -196,6 +190,31 @@ class QueueOperations(Handler):
         arn = self.members.string("arn")
         if not arn:
             raise missing("arn")  # moto: KeyError
+        user = self._queue_using(arn)
+        if user is not None:
+            raise ClientException(
+                f"Scheduling policy {cut(arn)} is used by job queue {user}: a scheduling "
+                "policy that a job queue uses cannot be deleted"
+            )
         body = self.moto_operation("delete_scheduling_policy")
         self.service_backend.quota_policies.pop(arn, None)
         return body
+
+    def _policy_named(self, name: str) -> bool:
+        """Whether a scheduling policy of this name exists (names are unique per account and
+        region, and a policy's ARN is made of its name)."""
+        moto = self.batch_backend
+        return any(
+            policy.name == name
+            for policy in moto.describe_scheduling_policies(moto.list_scheduling_policies())
+        )
+
+    def _queue_using(self, policy_arn: str) -> str | None:
+        """The name of a job queue (of either kind) whose scheduling policy is ``policy_arn``."""
+        for queue in self.service_backend.queues.values():
+            if queue.scheduling_policy_arn == policy_arn:
+                return queue.name
+        for described in self.batch_backend.describe_job_queues():
+            if described.get("schedulingPolicyArn") == policy_arn:
+                return str(described["jobQueueName"])
+        return None

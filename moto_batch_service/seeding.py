@@ -16,13 +16,14 @@ from typing import Any, Union
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
+from . import clock
 from . import validation as check
 from ._activation import activate
 from .backend import ServiceJobBackend, service_job_backends
 from .exceptions import ClientException, ServiceJobHelperError, invalid_value, not_one_of
 from .models import ServiceJob
 from .outcomes import Outcome
-from .statuses import COMPLETED_REASON, DISPATCHED, STATUSES, TERMINAL, ServiceJobStatus, now_ms
+from .statuses import COMPLETED_REASON, DISPATCHED, STATUSES, TERMINAL, ServiceJobStatus
 
 Timestamp = Union[int, float, datetime]
 _ATTEMPT_MEMBERS = {"serviceResourceId", "startedAt", "stoppedAt", "statusReason"}
@@ -104,7 +105,7 @@ def add_service_job(
         check.name("jobName", job_name)
         check.int_range("schedulingPriority", scheduling_priority, 0, 9999)
         job_tags = check.tags(tags)
-        created = now_ms() if created_at is None else to_epoch_ms(created_at)
+        created = clock.now_ms() if created_at is None else to_epoch_ms(created_at)
         scheduled, started, stopped = map(_optional_ms, (scheduled_at, started_at, stopped_at))
         seeded_attempts = [_attempt(a, i) for i, a in enumerate(attempts or [])]
         dispatched = (
@@ -180,7 +181,7 @@ def set_service_job_status(
     with _helper_errors():
         backend = backend_of(account_id, region_name)
         job = backend.get_job(job_id_or_arn)
-        backend.set_status(job, status, status_reason, now_ms())
+        backend.set_status(job, status, status_reason, clock.now_ms())
         return job
 
 
@@ -198,6 +199,10 @@ def get_service_job(
     """
     with _helper_errors():
         return backend_of(account_id, region_name).get_job(job_id_or_arn)
+
+
+MAX_PLANNED = 200
+"""The most planned outcomes a job may have waiting (each may become a training job)."""
 
 
 def plan_service_job_attempts(
@@ -227,6 +232,11 @@ def plan_service_job_attempts(
                 f"Job {job.job_id} was stored by add_service_job and never moves by itself, "
                 "so planned attempts would never happen; plan the attempts of a job submitted "
                 "with SubmitServiceJob, or move this one with set_service_job_status"
+            )
+        if len(job.planned) + len(outcomes) > MAX_PLANNED:
+            raise ClientException(
+                f"Job {job.job_id} would have {len(job.planned) + len(outcomes)} planned "
+                f"outcomes; at most {MAX_PLANNED} may wait to happen"
             )
         job.planned.extend(outcomes)
         return job

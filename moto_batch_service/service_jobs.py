@@ -15,6 +15,7 @@ from typing import Any
 
 from . import clock
 from . import validation as check
+from ._moto import mock_random
 from .exceptions import ClientException, cut, invalid_value, missing, not_one_of
 from .lifecycle import Lifecycle
 from .listing import JobQuery, decode_token, encode_token, job_page, page_size
@@ -54,6 +55,10 @@ def _looks_like_job_id(identifier: str, arn_prefix: str) -> bool:
     if identifier.startswith("arn:"):
         identifier = identifier[len(arn_prefix) :] if identifier.startswith(arn_prefix) else ""
     return bool(_UUID.match(identifier))
+
+
+CLIENT_TOKEN_MS = 8 * 3600 * 1000
+"""How long a clientToken is remembered (AWS documents none; about eight hours)."""
 
 
 class ServiceJobs:
@@ -109,6 +114,8 @@ class ServiceJobs:
             fingerprint = hashlib.sha256(
                 json.dumps(request, sort_keys=True, default=str).encode()
             ).hexdigest()
+            at = clock.now_ms()
+            self._forget_client_tokens(at)
             known = self.store.client_tokens.get(client_token)
             if known is not None:
                 if known[0] != fingerprint:
@@ -128,8 +135,18 @@ class ServiceJobs:
             **options,
         )
         if client_token is not None:
-            self.store.client_tokens[client_token] = (fingerprint, job)
+            self.store.client_tokens[client_token] = (fingerprint, job, at)
         return job
+
+    def _forget_client_tokens(self, at: int) -> None:
+        """Forget the client tokens used ``CLIENT_TOKEN_MS`` or longer before ``at``, oldest
+        first (they are kept in the order they were used), so tokens never pile up."""
+        tokens = self.store.client_tokens
+        while tokens:
+            oldest = next(iter(tokens))
+            if at - tokens[oldest][2] < CLIENT_TOKEN_MS:
+                return
+            del tokens[oldest]
 
     def _submittable_queue(self, identifier: str) -> ServiceQueue:
         queue = self.store.sagemaker_queue(
@@ -205,6 +222,8 @@ class ServiceJobs:
             service_request_payload=payload,
             **fields,
         )
+        while job.job_id in self.store.jobs:  # a reseeded random drew a stored ID: draw again
+            job.job_id = str(mock_random.uuid4())
         self.tracker.add(job)
         return job
 
@@ -348,7 +367,7 @@ class ServiceJobs:
             self.tracker.stopping.pop(job.job_id, None)
             job.is_terminated = False
         if status in (SUBMITTED, PENDING):
-            job.scheduled_at = job.started_at = job.training_job_arn = None
+            job.scheduled_at = job.started_at = None
         if status in DISPATCHED and old not in DISPATCHED:
             job.environment = None  # placed afresh, as a dispatch places it (see JobIndex)
         if status in (
@@ -360,7 +379,9 @@ class ServiceJobs:
                 enter(job, SCHEDULED, at)
             if status == SUCCEEDED and job.status != RUNNING:
                 enter(job, RUNNING, at)
-        enter(job, status, at, reason)
+        enter(job, status, at, reason)  # ends the open attempt's training job, if any
+        if status in (SUBMITTED, PENDING):
+            job.training_job_arn = None
         job.queue.move_job(job, old)
         if job.progress is not None:
             job.progress = new_progress(status)

@@ -3,7 +3,6 @@ AWS shows. Imports nothing of the package (nor of moto)."""
 
 from __future__ import annotations
 
-import time
 from enum import Enum
 
 SAGEMAKER_TRAINING = "SAGEMAKER_TRAINING"
@@ -74,8 +73,3 @@ TIMEOUT_REASON = "Job attempt duration exceeded timeout"
 TIME_LIMIT_REASON = "Terminated by JobStateTimeLimit action due to reason: {code}"
 PREEMPTED_REASON = "Preempted by AWS Batch quota management"
 QUEUE_HEALTHY = "JobQueue Healthy"
-
-
-def now_ms() -> int:
-    """Now, in epoch milliseconds (the unit of every timestamp on the wire)."""
-    return int(time.time() * 1000)

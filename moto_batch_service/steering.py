@@ -74,7 +74,12 @@ def _body(request: Any, headers: Any) -> Any:
 
 
 def plan_attempts(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
-    """moto-api handler: plan the outcomes of a service job's next attempts."""
+    """moto-api handler: plan the outcomes of a service job's next attempts (POST only; any
+    other method is answered as moto's own ``/moto-api/reset`` answers one, and changes
+    nothing)."""
+    if str(getattr(request, "method", "")).upper() != "POST":
+        body = json.dumps({"Error": "Need to POST to plan service job attempts"})
+        return 400, {"Content-Type": "application/json"}, body
     try:
         try:
             body = _body(request, headers)

@@ -10,7 +10,7 @@ the policies) but changes nothing by itself: the operations do (``environments``
 from __future__ import annotations
 
 import itertools
-from typing import Any, Callable, cast
+from typing import Any, Callable
 
 from moto.batch.models import BatchBackend, batch_backends
 
@@ -45,7 +45,8 @@ class Store:
         self.queues: dict[str, ServiceQueue] = {}
         self.jobs: dict[str, ServiceJob] = {}
         # SubmitServiceJob clientToken -> (the request's fingerprint, the job it made).
-        self.client_tokens: dict[str, tuple[str, ServiceJob]] = {}
+        # clientToken -> (request fingerprint, job, when it was used), in the order used
+        self.client_tokens: dict[str, tuple[str, ServiceJob, int]] = {}
         # Scheduling policies (moto's) that carry a quotaSharePolicy, by ARN.
         self.quota_policies: dict[str, dict[str, Any]] = {}
         self.quota_shares: dict[str, QuotaShare] = {}
@@ -130,7 +131,8 @@ class Store:
             return None
         assert queue.scheduling_policy_arn is not None  # a fair-share queue has a policy
         policies = self.moto_batch.describe_scheduling_policies([queue.scheduling_policy_arn])
-        return cast("dict[str, Any]", policies[0].fairshare_policy) if policies else {}
+        policy = policies[0].fairshare_policy if policies else {}
+        return policy if isinstance(policy, dict) else {}
 
     def share_decay_ms(self, queue: ServiceQueue) -> int:
         """``shareDecaySeconds`` of the queue's fair-share policy, in ms (0 if none)."""
@@ -144,13 +146,19 @@ class Store:
         policy = self.fairshare_policy(queue)
         if policy is None:
             return None
-        distribution = cast("list[dict[str, Any]]", policy.get("shareDistribution") or [])
+        # Checked when the policy was written (``validation.fairshare_policy``); read here
+        # so that nothing a stored policy holds can raise inside a request.
+        distribution = policy.get("shareDistribution")
+        entries = [
+            (entry["shareIdentifier"], _weight_factor(entry.get("weightFactor")))
+            for entry in (distribution if isinstance(distribution, list) else [])
+            if isinstance(entry, dict) and isinstance(entry.get("shareIdentifier"), str)
+        ]
 
         def weight(share: str) -> float:
-            for entry in distribution:
-                wanted = entry.get("shareIdentifier", "")
+            for wanted, factor in entries:
                 if share == wanted or (wanted.endswith("*") and share.startswith(wanted[:-1])):
-                    return float(entry.get("weightFactor") or 1.0)
+                    return factor
             return 1.0
 
         return weight
@@ -158,3 +166,10 @@ class Store:
     def queue_shares(self, queue: ServiceQueue) -> list[QuotaShare]:
         """The quota shares of a queue, oldest first."""
         return [share for share in self.quota_shares.values() if share.queue_arn == queue.arn]
+
+
+def _weight_factor(value: Any) -> float:
+    """A stored ``weightFactor`` as a positive float (1.0, the default, if it is not one)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        return 1.0
+    return float(value)

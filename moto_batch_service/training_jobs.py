@@ -74,8 +74,8 @@ def _name(job: ServiceJob) -> str:
 
 
 def _where(job: ServiceJob) -> tuple[str, str, str]:
-    """(partition, account, region) of a job."""
-    _, partition, _, region, account, _ = job.queue.arn_base.split(":")
+    """(partition, account, region) of a job (an account ID moto was given may hold a colon)."""
+    partition, account, region = job.queue.where
     return partition, account, region
 
 
@@ -131,7 +131,8 @@ def _ending(job: ServiceJob, status: str, reason: str | None) -> tuple[str, str 
     if reason == CAPACITY_REASON:
         return "Failed", CAPACITY_FAILURE
     stopped = (TIMEOUT_REASON, PREEMPTED_REASON, STOPPED_REASON)
-    if job.is_terminated or reason in stopped or (status == "RUNNABLE" and reason is None):
+    waiting = status in ("SUBMITTED", "PENDING", "RUNNABLE")  # moved back (or a retry)
+    if job.is_terminated or reason in stopped or (waiting and reason is None):
         return "Stopped", None
     if status == "SCHEDULED":  # dispatched anew while an attempt was open
         return "Stopped", None

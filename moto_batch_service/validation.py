@@ -6,6 +6,7 @@ Each function checks one member and returns it normalised, or raises
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -239,3 +240,89 @@ def time_limit_actions(value: list[Any] | None) -> list[dict[str, Any]]:
             }
         )
     return actions
+
+
+SHARE_PATTERN = re.compile(r"^[A-Za-z0-9]{0,255}\*?$")
+MAX_SHARE_DECAY_SECONDS = 604_800  # a week
+MAX_COMPUTE_RESERVATION = 99
+WEIGHT_FACTOR = (0.0001, 999.9999)
+
+
+def fairshare_policy(value: Any) -> dict[str, Any] | None:
+    """A ``fairsharePolicy`` (CreateSchedulingPolicy, UpdateSchedulingPolicy) by the model's
+    types and the ranges AWS documents: ``shareDecaySeconds`` 0 to 604,800,
+    ``computeReservation`` 0 to 99, each ``shareDistribution`` entry an object with a
+    ``shareIdentifier`` of at most 255 letters and digits, optionally ending in ``*``, and a
+    ``weightFactor`` from 0.0001 to 999.9999; identifiers that overlap (``UserA*`` and
+    ``UserA1``) are refused."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ClientException(f"fairsharePolicy must be an object, not {type(value).__name__}")
+    member = "fairsharePolicy"
+    for key, high in (
+        ("shareDecaySeconds", MAX_SHARE_DECAY_SECONDS),
+        ("computeReservation", MAX_COMPUTE_RESERVATION),
+    ):
+        if value.get(key) is not None:
+            int_range(f"{member}.{key}", check_type(f"{member}.{key}", value[key], int), 0, high)
+    distribution = value.get("shareDistribution")
+    if distribution is None:
+        return value
+    if not isinstance(distribution, list):
+        raise ClientException(
+            f"{member}.shareDistribution must be a list, not {type(distribution).__name__}"
+        )
+    identifiers: list[str] = []
+    for index, entry in enumerate(distribution):
+        at = f"{member}.shareDistribution[{index}]"
+        if not isinstance(entry, dict):
+            raise ClientException(f"{at} must be an object, not {type(entry).__name__}")
+        identifier = entry.get("shareIdentifier")
+        if identifier is None or identifier == "":
+            raise missing(f"{at}.shareIdentifier")
+        identifier = check_type(f"{at}.shareIdentifier", identifier, str)
+        if identifier == "*" or not SHARE_PATTERN.match(identifier):
+            raise invalid_value(
+                f"{at}.shareIdentifier",
+                identifier,
+                "it must be at most 255 letters and digits, optionally followed by *",
+            )
+        weight = entry.get("weightFactor")
+        if weight is not None:
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+                raise ClientException(
+                    f"{at}.weightFactor must be a number, not {type(weight).__name__}"
+                )
+            if not WEIGHT_FACTOR[0] <= weight <= WEIGHT_FACTOR[1]:
+                raise invalid_value(
+                    f"{at}.weightFactor", weight, "it must be between 0.0001 and 999.9999"
+                )
+        identifiers.append(identifier)
+    overlap = _overlap(identifiers)
+    if overlap is not None:
+        raise ClientException(
+            f"The share identifiers {overlap[0]} and {overlap[1]} of "
+            f"{member}.shareDistribution overlap"
+        )
+    return value
+
+
+def _overlap(identifiers: list[str]) -> tuple[str, str] | None:
+    """Two share identifiers (``*`` ends a prefix) that can name the same share, if any: a
+    repeated one, or a prefix and another identifier it covers. Sorted once, so a long list
+    costs n log n."""
+    ordered = sorted(identifiers)
+    for first, second in zip(ordered, ordered[1:]):
+        if first == second:
+            return first, second
+    for identifier in identifiers:
+        if not identifier.endswith("*"):
+            continue
+        prefix = identifier[:-1]
+        index = bisect.bisect_left(ordered, prefix)
+        while index < len(ordered) and ordered[index].startswith(prefix):
+            if ordered[index] != identifier:
+                return identifier, ordered[index]
+            index += 1
+    return None

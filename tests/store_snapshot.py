@@ -80,8 +80,8 @@ def snapshot(account_id: str = ACCOUNT, region_name: str = REGION) -> dict[str, 
         },
         "quota_policies": dict(backend.quota_policies),
         "client_tokens": {
-            token: [fingerprint, job.job_id]
-            for token, (fingerprint, job) in backend.store.client_tokens.items()
+            token: [fingerprint, job.job_id, used_at]
+            for token, (fingerprint, job, used_at) in backend.store.client_tokens.items()
         },
         "active": sorted(backend.tracker.active),
         "ticked": sorted(backend.tracker.ticked),
@@ -118,7 +118,7 @@ def index_errors(account_id: str = ACCOUNT, region_name: str = REGION) -> list[s
         )
         if sorted(queue.blocked) != blocked:
             errors.append(f"{queue.name}: blocked index {sorted(queue.blocked)} != {blocked}")
-        placed: dict[str, dict[str, float]] = {}
+        placed: dict[Any, dict[str, float]] = {}  # by environment object, as the index keeps it
         share_held: dict[str, float] = {}
         for job in queue.jobs.values():
             if job.status not in ("SCHEDULED", "STARTING", "RUNNING"):
@@ -126,7 +126,7 @@ def index_errors(account_id: str = ACCOUNT, region_name: str = REGION) -> list[s
             if job.environment is None:
                 errors.append(f"{queue.name}: dispatched job {job.job_id} holds no environment")
                 continue
-            used = placed.setdefault(job.environment.name, {})
+            used = placed.setdefault(job.environment, {})
             for unit, quantity in job.capacity or ():
                 used[unit] = used.get(unit, 0.0) + quantity
                 share = job.share_identifier or ""
@@ -163,5 +163,5 @@ def _nonzero(held: dict[str, float]) -> dict[str, float]:
     return {unit: round(quantity, 6) for unit, quantity in held.items() if round(quantity, 6)}
 
 
-def _nonzero_by_env(held: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+def _nonzero_by_env(held: dict[Any, dict[str, float]]) -> dict[Any, dict[str, float]]:
     return {env: _nonzero(units) for env, units in held.items() if _nonzero(units)}

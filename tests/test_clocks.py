@@ -63,3 +63,17 @@ def test_time_progression_steps_as_the_frozen_clock_moves(library, service_job_t
             move_on(library, clock, 5)
 
     assert seen == ["SUBMITTED", "RUNNABLE", "SCHEDULED", "STARTING"]
+
+
+def test_a_replaced_state_manager_clock_stamps_jobs_and_ends_attempts(batch, queue, state_clock):
+    # The documented trick: moto's managed_state_model.datetime replaced (2030-01-01, local).
+    from tests.test_lifecycle import look_until, submit
+
+    at_ms = int(state_clock.at.timestamp() * 1000)
+    job_id = submit(batch, queue, "timed", timeoutConfig={"attemptDurationSeconds": 60})
+    seeded = mbs.add_service_job(queue, "seeded")
+    running = look_until(batch, job_id, "RUNNING")
+    assert (running["createdAt"], seeded.created_at) == (at_ms, at_ms)
+    state_clock.advance(2 * 3600)
+    ended = batch.describe_service_job(jobId=job_id)
+    assert (ended["status"], ended["stoppedAt"]) == ("FAILED", at_ms + 2 * 3600 * 1000)

@@ -588,7 +588,24 @@ FILTERS = V(
     ),
     st.one_of(st.lists(FILTER.any, max_size=3), JSON_VALUES),
 )
-FAIRSHARE = of(st.just({"shareDecaySeconds": 0}))
+SHARE_ATTRIBUTES = obj(
+    {"shareIdentifier": strings("blue", "UserA*", "team-a", "a" * 256, "*", "", valid=2)},
+    {
+        "weightFactor": V(
+            st.floats(0.0001, 999.9999),
+            st.floats(-10, 2000, allow_nan=False, allow_infinity=False),
+            JSON_VALUES,
+        )
+    },
+)
+FAIRSHARE = obj(
+    {},
+    {
+        "shareDecaySeconds": ints(-10, 700_000, (0, 604_800)),
+        "computeReservation": ints(-1, 200, (0, 99)),
+        "shareDistribution": lists(SHARE_ATTRIBUTES, 3),
+    },
+)
 CONTAINER_ORDER = V(st.just([]), st.just([]), st.lists(JSON_VALUES, min_size=1, max_size=2))
 TAG_ARNS = st.one_of(
     st.sampled_from(

@@ -68,7 +68,7 @@ def immediate() -> Iterator[None]:
 @pytest.fixture
 def fixed_now(monkeypatch: pytest.MonkeyPatch) -> int:
     """set_service_job_status acts at NOW."""
-    monkeypatch.setattr(moto_batch_service.seeding, "now_ms", lambda: NOW)
+    monkeypatch.setattr(moto_batch_service.clock, "now_ms", lambda: NOW)
     return NOW
 
 
@@ -208,7 +208,7 @@ def test_attempt_times_may_be_datetimes(batch):
 
 
 def test_created_at_defaults_to_now(batch, monkeypatch):
-    monkeypatch.setattr(moto_batch_service.seeding, "now_ms", lambda: NOW)
+    monkeypatch.setattr(moto_batch_service.clock, "now_ms", lambda: NOW)
 
     job = add_service_job("training", "now")
 

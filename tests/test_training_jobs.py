@@ -238,6 +238,17 @@ def test_a_helper_that_puts_a_job_in_running_creates_its_training_job(batch, que
     assert (described["TrainingJobStatus"], described["FailureReason"]) == ("Failed", OOM)
 
 
+@pytest.mark.parametrize("back_to", ["SUBMITTED", "PENDING", "RUNNABLE"])
+def test_a_helper_moving_a_job_back_stops_its_training_job(batch, queue, back_to):
+    job_id = submit(batch, queue, "job")
+    arn = mbs.set_service_job_status(job_id, "RUNNING").training_job_arn
+    assert arn is not None
+    moved = mbs.set_service_job_status(job_id, back_to)
+    described = training(arn)
+    assert (described["TrainingJobStatus"], described["SecondaryStatus"]) == ("Stopped", "Stopped")
+    assert moved.training_job_arn is (arn if back_to == "RUNNABLE" else None)
+
+
 def test_seeded_jobs_have_no_training_job(batch, queue):
     job = mbs.add_service_job(queue, "seeded", status="RUNNING")
     assert job.training_job_arn is not None
