@@ -60,6 +60,7 @@ __all__ = [
     "ServiceJobProgress",
     "drop_server_apps",
     "has_service_job_model",
+    "held_status",
     "leave_batch_bodies_to_handlers",
     "mock_random",
     "moto_backend_lock",
@@ -68,6 +69,7 @@ __all__ = [
     "recorder",
     "server_address",
     "service_whitelisted",
+    "set_progress",
     "state_now",
 ]
 
@@ -78,6 +80,18 @@ def progressed_at(state: ManagedState) -> datetime:
     return moved
 
 
+def held_status(state: ManagedState) -> str | None:
+    """The status a ManagedState holds, without letting it move (reading ``status`` may)."""
+    status: str | None = state._status
+    return status
+
+
+def set_progress(state: ManagedState, status: str, at: datetime) -> None:
+    """Make a ManagedState hold ``status``, as moved at ``at`` ("time" counts from there)."""
+    state._status = status
+    state._time_progressed = at
+
+
 def state_now() -> datetime:
     """Now, by the clock moto's ManagedState reads (a test may have replaced it)."""
     now: datetime = vars(managed_state_model)["datetime"].now()
@@ -86,18 +100,19 @@ def state_now() -> datetime:
 
 class ServiceJobProgress(ManagedState):
     """moto's ManagedState, except that "time" progression steps once ``seconds`` *have*
-    passed: moto's steps only after more than ``seconds`` (a clock ticked by exactly
-    ``seconds`` would move it every other tick)."""
+    passed (moto's steps only after more than ``seconds``: a clock ticked by exactly
+    ``seconds`` would move it every other tick), and counts the next step from when this one
+    was due, not from when it was read (time passes whether or not a job is read)."""
 
     @property
     def status(self) -> str | None:
         config = state_manager.get_transition(self.model_name)
         if config["progression"] != "time":
             return super().status
-        now = state_now()
-        if now >= self._time_progressed + timedelta(seconds=config["seconds"]):
+        due = self._time_progressed + timedelta(seconds=config["seconds"])
+        if state_now() >= due:  # one step, as of when it was due
             self._status = self._get_next_status(previous=self._status)
-            self._time_progressed = now
+            self._time_progressed = due
         return self._status
 
     @status.setter

@@ -16,12 +16,15 @@ Each request that looks at jobs first *settles* the store:
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from moto.moto_api import state_manager
 
 from . import clock
+from ._moto import held_status, progressed_at, set_progress
 from .capacity import Usage, fits_nowhere, usable
 from .exceptions import ClientException, shown
 from .models import ServiceJob, ServiceQueue
@@ -125,10 +128,11 @@ class Lifecycle:
         if not tracker.active:
             return
         progression = transition["progression"]
+        if progression == "time":
+            self._settle_by_time(float(transition["seconds"]), at)
+            return
         if progression == "manual":
             candidates = list(tracker.ticked.values())
-        elif progression == "time":
-            candidates = tracker.due_by_time(transition["seconds"])
         else:
             candidates = list(tracker.active.values())
         due = []
@@ -142,10 +146,74 @@ class Lifecycle:
                 job.progress.status = job.status
         if progression == "manual":
             tracker.ticked = {k: j for k, j in tracker.ticked.items() if k in tracker.active}
-        elif progression == "time":
-            for job in candidates:
+
+    def _settle_by_time(self, seconds: float, now: int) -> None:
+        """ "time" progression: every step whose time has come is taken, in time order, each
+        at the time it was due (a job nobody read for k steps' time takes k steps), up to the
+        end of the lifecycle. A RUNNABLE job that finds no room is tried again when another
+        job has moved (only a move frees room), not at every step's time."""
+        step = round(seconds * 1000)
+        tracker = self.tracker
+        popped = tracker.due_by_time(seconds)
+        if step <= 0:  # every step is due at once: as "immediate"
+            self._move_due([], True, now)
+            for job in tracker.active.values():
+                if job.progress is not None:
+                    set_progress(job.progress, job.status, _as_state_time(now))
+            for job in popped:
                 if job.job_id in tracker.active:
                     tracker.watch_progress(job)
+            return
+        events: list[tuple[int, int, ServiceJob]] = []
+        for job in popped:
+            heapq.heappush(events, (self._due_ms(job, step), next(self.store.seq), job))
+        blocked: dict[str, tuple[int, ServiceJob]] = {}  # RUNNABLE, no room: last tried at
+        while events and events[0][0] <= now:
+            at = events[0][0]
+            due: dict[str, ServiceJob] = {}
+            while events and events[0][0] == at:
+                job = heapq.heappop(events)[2]
+                due[job.job_id] = job
+            moving = [
+                job
+                for job in due.values()
+                if job.job_id in tracker.active and job.progress is not None and not job.is_terminal
+            ]
+            before = {job.job_id: job.status for job in moving}
+            self._move_due(moving, False, at)
+            moved = any(job.status != before[job.job_id] for job in moving)
+            for job in moving:
+                if job.job_id not in tracker.active or job.progress is None:
+                    continue
+                set_progress(job.progress, job.status, _as_state_time(at))
+                if job.status == RUNNABLE and before[job.job_id] == RUNNABLE:
+                    blocked[job.job_id] = (at, job)  # found no room: wait for a move
+                elif at + step <= now:
+                    heapq.heappush(events, (at + step, next(self.store.seq), job))
+                else:
+                    tracker.watch_progress(job)
+            if moved and blocked:  # room may have freed: try the blocked jobs again
+                for tried, job in blocked.values():
+                    retry = tried + step * -(-(at - tried) // step)  # next step time >= at
+                    heapq.heappush(events, (max(retry, at + step), next(self.store.seq), job))
+                blocked.clear()
+        for _, _, job in events:
+            if job.job_id in tracker.active:
+                tracker.watch_progress(job)
+        for tried, job in blocked.values():
+            if job.job_id in tracker.active and job.progress is not None:
+                last = tried + step * ((now - tried) // step)  # its last step time by now
+                set_progress(job.progress, job.status, _as_state_time(last))
+                tracker.watch_progress(job)
+        self._move_due([], False, now)  # timers due since the last step
+
+    @staticmethod
+    def _due_ms(job: ServiceJob, step: int) -> int:
+        """When a job's next step is due: when its progress last moved, plus a step (or then,
+        if its progress moved unseen: another reader made it step)."""
+        assert job.progress is not None
+        moved = _ms(progressed_at(job.progress))
+        return moved if held_status(job.progress) != job.status else moved + step
 
     def _move_due(self, due: list[ServiceJob], unlimited: bool, at: int) -> None:
         """Steps 2-5 of the module docstring for the ``due`` jobs (``unlimited``: every job,
@@ -337,3 +405,13 @@ class Lifecycle:
             )
 
         return sorted((queue.jobs[key] for key in keys), key=order)
+
+
+def _ms(at: datetime) -> int:
+    """A time of moto's state clock in epoch milliseconds (as ``clock.now_ms`` reads it)."""
+    return round(at.timestamp() * 1000)
+
+
+def _as_state_time(ms: int) -> datetime:
+    """Epoch milliseconds as a time of moto's state clock (naive local, as ``datetime.now``)."""
+    return datetime.fromtimestamp(ms / 1000)

@@ -331,6 +331,50 @@ def test_time_progression_moves_jobs_that_nobody_looked_at(batch, queue, progres
     assert status(batch, unwatched["jobId"]) == "STARTING"
 
 
+def test_time_progression_catches_up_on_every_step_whose_time_has_come(
+    batch, queue, progression, state_clock
+):
+    progression({"progression": "time", "seconds": 5})
+    job = submit(batch, queue)
+    created = batch.describe_service_job(jobId=job["jobId"])["createdAt"]
+
+    state_clock.advance(4 * 5 + 2)  # nobody reads the job for four steps' time
+    described = batch.describe_service_job(jobId=job["jobId"])
+
+    # RUNNABLE at +5 s, SCHEDULED at +10 s, STARTING at +15 s, RUNNING at +20 s: each step
+    # stamped with the time it was due.
+    assert described["status"] == "RUNNING"
+    assert (described["scheduledAt"] - created, described["startedAt"] - created) == (
+        10_000,
+        20_000,
+    )
+    state_clock.advance(100)  # and capped at the end of the lifecycle
+    described = batch.describe_service_job(jobId=job["jobId"])
+    assert (described["status"], described["stoppedAt"] - created) == ("SUCCEEDED", 25_000)
+
+
+def test_time_progression_dispatches_a_waiting_job_when_room_frees(batch, progression, state_clock):
+    progression({"progression": "time", "seconds": 5})
+    batch.create_service_environment(
+        serviceEnvironmentName="small",
+        serviceEnvironmentType="SAGEMAKER_TRAINING",
+        capacityLimits=[{"maxCapacity": 1, "capacityUnit": "NUM_INSTANCES"}],
+    )
+    make_queue(batch, "one", env="small")
+    first = submit(batch, "one", "first")["jobId"]
+    second = submit(batch, "one", "second")["jobId"]
+    created = batch.describe_service_job(jobId=second)["createdAt"]
+
+    state_clock.advance(60)
+    described = [batch.describe_service_job(jobId=job) for job in (first, second)]
+
+    # first: SCHEDULED at +10 s ... SUCCEEDED at +25 s; second waits for the room, which
+    # frees at +25 s: it is dispatched at its first step time from then, +25 s.
+    assert [job["status"] for job in described] == ["SUCCEEDED", "SUCCEEDED"]
+    assert described[0]["stoppedAt"] - created == 25_000
+    assert described[1]["scheduledAt"] - created == 25_000
+
+
 def test_jobs_submitted_under_manual_progression_move_by_time_after_a_switch(
     batch, queue, progression, state_clock
 ):
