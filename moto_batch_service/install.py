@@ -63,12 +63,12 @@ def install_batch(batch_urls: Any, *, refresh_servers: bool) -> None:
     ``refresh_servers``: a moto server may have built its batch app before (the package was
     imported after the batch service was loaded); make it rebuild it.
     """
-    from ._moto import drop_server_apps, has_service_job_model
+    from ._moto import MIN_BOTOCORE, drop_server_apps, has_service_job_model
 
     if not has_service_job_model():
         raise incompatible(
             "the AWS Batch model of the installed botocore has no service-job operations: "
-            "upgrade with pip install 'boto3>=1.39.16' 'botocore>=1.39.16'"
+            f"upgrade with pip install 'boto3>={MIN_BOTOCORE}' 'botocore>={MIN_BOTOCORE}'"
         )
     reasons = []
     for name in ADAPTERS:

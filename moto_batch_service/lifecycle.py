@@ -194,8 +194,9 @@ class Lifecycle:
                     tracker.watch_progress(job)
             if moved and blocked:  # room may have freed: try the blocked jobs again
                 for tried, job in blocked.values():
-                    retry = tried + step * -(-(at - tried) // step)  # next step time >= at
-                    heapq.heappush(events, (max(retry, at + step), next(self.store.seq), job))
+                    # its first step time from the move on (after the try it just had)
+                    retry = tried + step * max(1, -(-(at - tried) // step))
+                    heapq.heappush(events, (retry, next(self.store.seq), job))
                 blocked.clear()
         for _, _, job in events:
             if job.job_id in tracker.active:

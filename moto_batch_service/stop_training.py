@@ -10,7 +10,7 @@ from typing import Any
 
 from . import clock
 from ._activation import refusal
-from .statuses import STOPPED_REASON
+from .statuses import DISPATCHED, STOPPED_REASON
 from .training_jobs import FINAL, arn_of, record_transition, sagemaker_time
 
 
@@ -38,17 +38,12 @@ def stop_training_job(self: Any) -> str:
     batch = service_job_backends[sagemaker.account_id][sagemaker.region_name]
     with batch.lock:
         arn = arn_of(training_job)
-        owner = next(
-            (
-                job
-                for queue in batch.queues.values()
-                for job in (queue.by_training_job.get(arn),)
-                if job is not None
-                and job.training_job_arn == arn
-                and job.status in ("SCHEDULED", "STARTING", "RUNNING")
-            ),
-            None,
-        )
+        owner = None
+        for queue in batch.queues.values():  # the job whose running attempt it is, if any
+            job = queue.by_training_job.get(arn)
+            if job is not None and job.training_job_arn == arn and job.status in DISPATCHED:
+                owner = job
+                break
         at = clock.now_ms()
         if owner is not None:
             batch.move(owner, "FAILED", at, STOPPED_REASON)  # closes the training job

@@ -177,13 +177,13 @@ def test_nothing_a_stored_policy_holds_breaks_a_request() -> None:
         ],
         "shareDecaySeconds": "soon",
     }
-    assert batch.describe_service_job(jobId=job)["shareIdentifier"] == "blue"
-    assert [
-        s["jobId"]
-        for s in batch.list_service_jobs(jobQueue="fair", jobStatus="RUNNABLE")["jobSummaryList"]
-    ] in ([], [job])
+    seen = [batch.describe_service_job(jobId=job)["status"] for _ in range(3)]
+    assert seen == ["SUBMITTED", "RUNNABLE", "SCHEDULED"]  # dispatched by its share's weight
+    blue = [{"name": "SHARE_IDENTIFIER", "values": ["blue"]}]  # every status
+    listed = batch.list_service_jobs(jobQueue="fair", filters=blue)["jobSummaryList"]
+    assert [summary["jobId"] for summary in listed] == [job]
     assert batch.list_service_jobs(jobQueue="plain")["jobSummaryList"] == []
-    assert batch.get_job_queue_snapshot(jobQueue="fair")["frontOfQueue"] is not None
+    assert batch.get_job_queue_snapshot(jobQueue="fair")["frontOfQueue"]["jobs"] == []
 
 
 @mock_aws
