@@ -12,7 +12,7 @@ import importlib
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from ._activation import MotoBatchServiceWarning, activate, install
+from ._moto.activation import MotoBatchServiceWarning, activate, install
 from .exceptions import (
     ClientException,
     IncompatibleMotoError,
@@ -22,15 +22,15 @@ from .exceptions import (
 
 if TYPE_CHECKING:
     from .backend import ServiceJobBackend, service_job_backends
-    from .models import ServiceEnvironment, ServiceJob, ServiceQueue
-    from .outcomes import Outcome, capacity_shortage, fail, succeed, time_out
-    from .seeding import (
+    from .backend.seeding import (
         add_service_job,
         get_service_job,
         plan_service_job_attempts,
         set_service_job_status,
     )
-    from .statuses import ServiceJobStatus
+    from .rules.outcomes import Outcome, capacity_shortage, fail_attempt, succeed, time_out
+    from .rules.statuses import ServiceJobStatus
+    from .state.models import ServiceEnvironment, ServiceJob, ServiceQueue
 
 __version__ = "0.1.0"
 
@@ -38,19 +38,19 @@ __version__ = "0.1.0"
 _LAZY = {
     "ServiceJobBackend": "backend",
     "service_job_backends": "backend",
-    "Outcome": "outcomes",
-    "capacity_shortage": "outcomes",
-    "fail": "outcomes",
-    "succeed": "outcomes",
-    "time_out": "outcomes",
-    "ServiceEnvironment": "models",
-    "ServiceJob": "models",
-    "ServiceJobStatus": "statuses",
-    "ServiceQueue": "models",
-    "add_service_job": "seeding",
-    "get_service_job": "seeding",
-    "plan_service_job_attempts": "seeding",
-    "set_service_job_status": "seeding",
+    "Outcome": "rules.outcomes",
+    "capacity_shortage": "rules.outcomes",
+    "fail_attempt": "rules.outcomes",
+    "succeed": "rules.outcomes",
+    "time_out": "rules.outcomes",
+    "ServiceEnvironment": "state.models",
+    "ServiceJob": "state.models",
+    "ServiceJobStatus": "rules.statuses",
+    "ServiceQueue": "state.models",
+    "add_service_job": "backend.seeding",
+    "get_service_job": "backend.seeding",
+    "plan_service_job_attempts": "backend.seeding",
+    "set_service_job_status": "backend.seeding",
 }
 
 __all__ = [
@@ -68,7 +68,7 @@ __all__ = [
     "__version__",
     "add_service_job",
     "capacity_shortage",
-    "fail",
+    "fail_attempt",
     "get_service_job",
     "plan_service_job_attempts",
     "register",
@@ -101,7 +101,7 @@ def __dir__() -> list[str]:
 
 def _extend(name: str, module: ModuleType, *, refresh_servers: bool) -> None:
     """Extend one of moto's watched modules (``_activation`` calls it as moto loads one)."""
-    from .install import extend
+    from ._moto.install import extend
 
     extend(name, module, refresh_servers=refresh_servers)
 

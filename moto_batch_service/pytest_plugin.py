@@ -5,13 +5,15 @@ uses Batch or one of these fixtures.
 
 Fixtures:
 
-- ``service_jobs``: starts ``mock_aws`` for the test and gives the ``ServiceJobBackend``
-  of moto's default account in us-east-1.
-- ``seed_service_job``: ``add_service_job`` (see ``moto_batch_service.seeding``).
+- ``service_job_backend``: starts ``mock_aws`` for the test and gives the
+  ``ServiceJobBackend`` of the account and region moto answers for by default
+  (``MOTO_ACCOUNT_ID`` or 123456789012; ``AWS_DEFAULT_REGION`` or us-east-1).
+- ``batch_client``: a boto3 Batch client inside that ``mock_aws``, in that region.
+- ``seed_service_job``: ``add_service_job`` (see ``moto_batch_service.backend.seeding``).
 - ``service_job_transition``: call it with a transition (``{"progression": "immediate"}``)
   to steer ``batch::service_job`` for this test only; the transition in force before comes
   back afterwards.
-- ``moto_batch_server``: a moto server with service jobs, one per test session (per xdist
+- ``moto_batch_server_url``: a moto server with service jobs, one per test session (per xdist
   worker), on a free loopback port; gives its endpoint URL. ``moto_batch_endpoint`` gives
   the same URL after resetting the server's state, for a clean slate per test; transitions
   the test sets (over HTTP too) are undone afterwards.
@@ -27,20 +29,31 @@ import pytest
 import moto_batch_service
 
 if TYPE_CHECKING:
-    from moto_batch_service import ServiceJobBackend
+    from . import ServiceJobBackend
 
 
 @pytest.fixture
-def service_jobs(request: pytest.FixtureRequest) -> Iterator[ServiceJobBackend]:
-    """An active ``mock_aws`` and the service-job backend of the default account/region."""
+def service_job_backend(request: pytest.FixtureRequest) -> Iterator[ServiceJobBackend]:
+    """An active ``mock_aws`` and the service-job backend of the default account/region
+    (``MOTO_ACCOUNT_ID`` or moto's 123456789012; ``AWS_DEFAULT_REGION`` or us-east-1)."""
     from moto import mock_aws
-    from moto.core.models import DEFAULT_ACCOUNT_ID
+
+    from .backend.seeding import backend_of
 
     if "moto_batch_endpoint" in request.fixturenames:
         # Its reset would orphan the backend given here: let it reset first.
         request.getfixturevalue("moto_batch_endpoint")
     with mock_aws():
-        yield moto_batch_service.service_job_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+        yield backend_of()
+
+
+@pytest.fixture
+def batch_client(service_job_backend: ServiceJobBackend) -> Any:
+    """A boto3 Batch client inside the test's ``mock_aws``, in ``service_job_backend``'s
+    region: what it submits, that backend holds."""
+    import boto3
+
+    return boto3.client("batch", region_name=service_job_backend.region_name)
 
 
 @pytest.fixture
@@ -79,7 +92,7 @@ def service_job_transition() -> Iterator[Callable[[dict[str, Any]], None]]:
     comes back afterwards."""
     from moto.moto_api import state_manager
 
-    from moto_batch_service._moto import SERVICE_JOB_MODEL
+    from ._moto.common import SERVICE_JOB_MODEL
 
     moto_batch_service.register()
 
@@ -92,11 +105,11 @@ def service_job_transition() -> Iterator[Callable[[dict[str, Any]], None]]:
 
 
 @pytest.fixture(scope="session")
-def moto_batch_server() -> Iterator[str]:
+def moto_batch_server_url() -> Iterator[str]:
     """A moto server with service jobs on a free loopback port; its endpoint URL."""
     from moto.server import ThreadedMotoServer
 
-    from moto_batch_service._moto import server_address
+    from ._moto.common import server_address
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -108,15 +121,17 @@ def moto_batch_server() -> Iterator[str]:
 
 
 @pytest.fixture
-def moto_batch_endpoint(moto_batch_server: str) -> Iterator[str]:
+def moto_batch_endpoint(moto_batch_server_url: str) -> Iterator[str]:
     """The session's server endpoint, its state reset (all services) for this test.
 
     The server runs in this process: transitions a test sets on it over HTTP
     (``/moto-api/state-manager/set-transition``) are undone afterwards, like the others.
     """
-    import requests
+    import urllib.request
 
-    requests.post(f"{moto_batch_server}/moto-api/reset", timeout=30).raise_for_status()
+    reset = urllib.request.Request(f"{moto_batch_server_url}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(reset, timeout=30):  # raises on an answer other than 2xx
+        pass
     before = _transitions()
-    yield moto_batch_server
+    yield moto_batch_server_url
     _restore_transitions(before)

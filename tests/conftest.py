@@ -15,7 +15,7 @@ from moto import mock_aws
 from moto.moto_api import state_manager
 from moto.moto_api._internal import managed_state_model
 
-import moto_batch_service.clock as clock_module
+import moto_batch_service.state.clock as clock_module
 from tests.shape_check import MODEL, on_before_parse
 
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")

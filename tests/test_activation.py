@@ -155,7 +155,7 @@ ACTIVATIONS = {
         """
         import moto_batch_service
         from moto.server import ThreadedMotoServer
-        from moto_batch_service._moto import server_address
+        from moto_batch_service._moto.common import server_address
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         server.start()
         host, port = server_address(server)
@@ -173,7 +173,7 @@ ACTIVATIONS = {
         """
         import moto_batch_service, requests
         from moto.server import ThreadedMotoServer
-        from moto_batch_service._moto import server_address
+        from moto_batch_service._moto.common import server_address
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         server.start()
         host, port = server_address(server)

@@ -1,7 +1,8 @@
-"""The package's modules import one way: no import cycle, no module too long to read.
+"""The package's modules import one way: downward through the layers, no cycle, none too long.
 
 Every import counts, wherever it is written: at module level, inside a function, under
-``if TYPE_CHECKING:``. The layers are in ``docs/architecture.md``.
+``if TYPE_CHECKING:``. The layers are in ``docs/architecture.md``; ``LAYERS`` below is the
+same list, bottom first.
 """
 
 from __future__ import annotations
@@ -17,41 +18,99 @@ PACKAGE = Path(moto_batch_service.__file__).parent
 NAME = "moto_batch_service"
 MAX_LINES = 500
 
+# Bottom first. A module may import its own layer and the layers below it, never above.
+# An entry ending in "." is every module of that subpackage.
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("facts", ("exceptions", "_moto", "_moto.activation")),
+    ("AWS rules", ("rules", "rules.")),
+    ("moto's names", ("_moto.common", "_moto.iam")),
+    ("stored state", ("state", "state.")),
+    ("scheduling", ("scheduling", "scheduling.")),
+    ("operations", ("backend", "backend.")),
+    ("requests", ("handlers", "handlers.")),
+    ("wiring into moto", ("_moto.direct", "_moto.newest", "_moto.legacy", "_moto.install")),
+    ("entry points", ("__init__", "__main__", "server", "pytest_plugin")),
+)
 
-def _modules() -> dict[str, Path]:
-    return {path.stem: path for path in sorted(PACKAGE.glob("*.py"))}
+
+def module_name(path: Path, root: Path = PACKAGE) -> str:
+    """``rules/statuses.py`` -> ``rules.statuses``; ``backend/__init__.py`` -> ``backend``."""
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__" and len(parts) > 1:
+        parts.pop()
+    return ".".join(parts)
 
 
-def imports_of(path: Path, modules: set[str]) -> set[str]:
+def _modules(root: Path = PACKAGE) -> dict[str, Path]:
+    return {module_name(path, root): path for path in sorted(root.rglob("*.py"))}
+
+
+def _package_of(name: str, path: Path) -> list[str]:
+    """The package a module's relative imports start from, as parts below the root."""
+    parts = [] if name == "__init__" else name.split(".")
+    return parts if path.name == "__init__.py" else parts[:-1]
+
+
+def _known(dotted: str, modules: set[str]) -> str:
+    """The longest module of the package that ``dotted`` (below the root) names or is in."""
+    parts = dotted.split(".") if dotted else []
+    while parts:
+        if ".".join(parts) in modules:
+            return ".".join(parts)
+        parts.pop()
+    return "__init__"
+
+
+def imports_of(path: Path, modules: set[str], name: str | None = None) -> set[str]:
     """The package's modules that ``path`` imports (``__init__`` for the package itself)."""
+    name = name if name is not None else module_name(path)
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                parts = alias.name.split(".")
-                if parts[0] == NAME:
-                    found.add(parts[1] if len(parts) > 1 else "__init__")
+                if alias.name.split(".")[0] == NAME:
+                    found.add(_known(alias.name.partition(".")[2], modules))
         elif isinstance(node, ast.ImportFrom):
-            if node.level > 1:
-                raise AssertionError(f"{path.name}: import from outside the package")
-            if node.level == 1:
-                base = node.module
+            if node.level:
+                base = _package_of(name, path)
+                if node.level - 1 > len(base):
+                    raise AssertionError(f"{name}: import from outside the package")
+                base = base[: len(base) - (node.level - 1)]
+                if node.module:
+                    base = [*base, *node.module.split(".")]
             elif node.module and node.module.split(".")[0] == NAME:
-                base = node.module.split(".", 1)[1] if "." in node.module else None
+                base = node.module.split(".")[1:]
             else:
                 continue
-            if base is not None:
-                found.add(base.split(".")[0])
-            else:  # ``from . import x``: a module of the package, or a name of __init__
-                for alias in node.names:
-                    found.add(alias.name if alias.name in modules else "__init__")
+            for alias in node.names:  # ``from .x import y``: y may be a module of x
+                candidate = ".".join([*base, alias.name])
+                found.add(candidate if candidate in modules else _known(".".join(base), modules))
     return found
 
 
 def import_graph() -> dict[str, set[str]]:
     modules = _modules()
     names = set(modules)
-    return {name: imports_of(path, names) - {name} for name, path in modules.items()}
+    return {name: imports_of(path, names, name) - {name} for name, path in modules.items()}
+
+
+def layer_of(name: str) -> int:
+    for index, (_, members) in enumerate(LAYERS):
+        for member in members:
+            if name == member or (member.endswith(".") and name.startswith(member)):
+                return index
+    raise AssertionError(f"{name} is in no layer: add it to LAYERS and docs/architecture.md")
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Each import from a lower layer to a higher one, as ``a (layer) -> b (layer)``."""
+    found = []
+    for name, targets in sorted(graph.items()):
+        for target in sorted(targets):
+            if layer_of(target) > layer_of(name):
+                low, high = LAYERS[layer_of(name)][0], LAYERS[layer_of(target)][0]
+                found.append(f"{name} ({low}) -> {target} ({high})")
+    return found
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -90,21 +149,32 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_the_reader_sees_every_kind_of_import(tmp_path: Path) -> None:
-    source = tmp_path / "probe.py"
+    (tmp_path / "state").mkdir()
+    source = tmp_path / "state" / "probe.py"
     source.write_text(
         "from typing import TYPE_CHECKING\n"
-        "from . import models, register\n"
+        "from . import models\n"
+        "from .. import register\n"
         "from .store import Store\n"
-        "import moto_batch_service.listing\n"
-        "from moto_batch_service.lifecycle import Lifecycle\n"
+        "import moto_batch_service.scheduling.listing\n"
+        "from moto_batch_service.scheduling.lifecycle import Lifecycle\n"
+        "from ..rules import statuses as s\n"
         "if TYPE_CHECKING:\n"
-        "    from .backend import ServiceJobBackend\n"
+        "    from ..backend import ServiceJobBackend\n"
         "def later():\n"
-        "    from .install import extend\n",
+        "    from .._moto.install import extend\n",
         encoding="utf-8",
     )
-    modules = {"models", "store", "listing", "lifecycle", "backend", "install"}
-    assert imports_of(source, modules) == modules | {"__init__"}
+    modules = {
+        "state.models",
+        "state.store",
+        "scheduling.listing",
+        "scheduling.lifecycle",
+        "rules.statuses",
+        "backend",
+        "_moto.install",
+    }
+    assert imports_of(source, modules, "state.probe") == modules | {"__init__"}
 
 
 def test_a_cycle_is_found() -> None:
@@ -112,17 +182,27 @@ def test_a_cycle_is_found() -> None:
     assert cycles(graph) == [["a", "b", "c"]]
 
 
+def test_an_upward_import_is_found() -> None:
+    graph = {"state.models": {"rules.statuses", "backend.tags"}, "rules.statuses": set()}
+    assert upward_imports(graph) == ["state.models (stored state) -> backend.tags (operations)"]
+
+
 def test_no_import_cycle_among_the_package_modules() -> None:
     assert cycles(import_graph()) == []
+
+
+def test_no_module_imports_a_higher_layer() -> None:
+    assert upward_imports(import_graph()) == []
 
 
 @pytest.mark.parametrize("name", sorted(_modules()))
 def test_each_module_can_be_read_in_one_sitting(name: str) -> None:
     lines = len(_modules()[name].read_text(encoding="utf-8").splitlines())
-    assert lines <= MAX_LINES, f"{name}.py has {lines} lines"
+    assert lines <= MAX_LINES, f"{name} has {lines} lines"
 
 
 def test_the_architecture_page_lists_every_module() -> None:
     page = (Path(__file__).parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
-    missing = [name for name in _modules() if f"{name}.py" not in page]
+    listed = {str(path.relative_to(PACKAGE)) for path in _modules().values()}
+    missing = sorted(path for path in listed if path not in page)
     assert missing == []

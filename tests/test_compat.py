@@ -7,7 +7,7 @@ import botocore.loaders
 import pytest
 from botocore.model import ServiceModel
 
-from moto_batch_service._moto import has_service_job_model, partition_of
+from moto_batch_service._moto.common import has_service_job_model, partition_of
 from tests.shape_check import MODEL, NEWER_MEMBERS, check_response
 
 

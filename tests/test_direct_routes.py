@@ -24,8 +24,8 @@ from moto.core.models import botocore_stubber
 from moto.moto_api import recorder
 
 import moto_batch_service as mbs
-from moto_batch_service._moto_direct import DirectRoutes
-from moto_batch_service.operations import OPERATIONS
+from moto_batch_service._moto.direct import DirectRoutes
+from moto_batch_service.rules.operations import OPERATIONS
 from tests.conftest import REGION, Clock, client_error, make_queue
 from tests.shape_check import on_before_parse
 

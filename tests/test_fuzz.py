@@ -42,7 +42,7 @@ from moto.server import create_backend_app
 
 import moto_batch_service as mbs
 from moto_batch_service import service_job_backends
-from moto_batch_service.operations import PATHS
+from moto_batch_service.rules.operations import PATHS
 from tests.conftest import ACCOUNT, PAYLOAD, REGION, answer_body
 from tests.shape_check import MODEL, check_response
 from tests.store_snapshot import index_errors, snapshot

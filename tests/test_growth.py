@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
 import moto_batch_service as mbs
-from moto_batch_service.seeding import MAX_PLANNED
+from moto_batch_service.backend.seeding import MAX_PLANNED
 from tests.conftest import REGION, Clock, client_error, make_queue, submit
 
 EIGHT_HOURS = 8 * 3600

@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.core import set_initial_no_auth_action_count
 
-from moto_batch_service.iam import action_name
+from moto_batch_service.handlers.iam import action_name
 from tests.conftest import ACCOUNT, REGION, client_error, make_queue, submit
 
 USER = f"arn:aws:iam::{ACCOUNT}:user/tester"

@@ -164,7 +164,7 @@ def preemption_retries_exhausted(batch: Any, clock: Clock) -> tuple[str, str | N
 
 def sagemaker_failure(batch: Any, clock: Clock) -> tuple[str, str | None]:
     job_id = submit(batch, fifo_queue(batch))
-    mbs.plan_service_job_attempts(job_id, mbs.fail("AlgorithmError: boom"))
+    mbs.plan_service_job_attempts(job_id, mbs.fail_attempt("AlgorithmError: boom"))
     look(batch, "q", times=5)
     return job_id, "q"
 
@@ -172,14 +172,16 @@ def sagemaker_failure(batch: Any, clock: Clock) -> tuple[str, str | None]:
 def exit_rule(batch: Any, clock: Clock) -> tuple[str, str | None]:
     strategy = {"attempts": 3, "evaluateOnExit": [{"action": "EXIT", "onStatusReason": "*"}]}
     job_id = submit(batch, fifo_queue(batch), retryStrategy=strategy)
-    mbs.plan_service_job_attempts(job_id, mbs.fail("AlgorithmError: boom"))
+    mbs.plan_service_job_attempts(job_id, mbs.fail_attempt("AlgorithmError: boom"))
     look(batch, "q", times=5)
     return job_id, "q"
 
 
 def attempts_used_up(batch: Any, clock: Clock) -> tuple[str, str | None]:
     job_id = submit(batch, fifo_queue(batch), retryStrategy={"attempts": 2})
-    mbs.plan_service_job_attempts(job_id, mbs.fail("AlgorithmError: a"), mbs.fail("ClientError: b"))
+    mbs.plan_service_job_attempts(
+        job_id, mbs.fail_attempt("AlgorithmError: a"), mbs.fail_attempt("ClientError: b")
+    )
     look(batch, "q", times=9)  # fails, is retried, fails again
     return job_id, "q"
 

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 import moto_batch_service as mbs
 from moto_batch_service import ServiceJobBackend, service_job_backends
-from moto_batch_service.tracking import Tracker
+from moto_batch_service.scheduling.tracking import Tracker
 from tests.conftest import ACCOUNT, PAYLOAD, REGION, START, client_error
 
 MODEL = "batch::service_job"
@@ -151,7 +151,7 @@ def test_failed_attempt_with_attempts_left_returns_to_runnable_with_the_attempt_
     batch, queue, clock
 ):
     job_id = submit(batch, queue, "job", retryStrategy={"attempts": 2})
-    mbs.plan_service_job_attempts(job_id, mbs.fail("AlgorithmError: out of memory"))
+    mbs.plan_service_job_attempts(job_id, mbs.fail_attempt("AlgorithmError: out of memory"))
     running = look_until(batch, job_id, "RUNNING")
     clock.advance(30)
 
@@ -168,7 +168,7 @@ def test_failed_attempt_with_attempts_left_returns_to_runnable_with_the_attempt_
 
 def test_retried_job_shows_why_until_it_is_dispatched_again(batch, queue):
     job_id = submit(batch, queue, "job", retryStrategy={"attempts": 2})
-    mbs.plan_service_job_attempts(job_id, mbs.fail("AlgorithmError: out of memory"))
+    mbs.plan_service_job_attempts(job_id, mbs.fail_attempt("AlgorithmError: out of memory"))
     look_until(batch, job_id, "RUNNING")
 
     # The failed attempt ends at this look: the job waits for its retry.
@@ -183,7 +183,7 @@ def test_retried_job_shows_why_until_it_is_dispatched_again(batch, queue):
 @pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "scheduledAt")
 def test_retried_job_succeeds_on_its_second_attempt_with_a_new_training_job(batch, queue, clock):
     job_id = submit(batch, queue, "job", retryStrategy={"attempts": 2})
-    mbs.plan_service_job_attempts(job_id, mbs.fail("AlgorithmError: out of memory"))
+    mbs.plan_service_job_attempts(job_id, mbs.fail_attempt("AlgorithmError: out of memory"))
     first = look_until(batch, job_id, "RUNNING")
     clock.advance(10)
     describe(batch, job_id)  # the first attempt fails: RUNNABLE
@@ -212,7 +212,7 @@ def test_retried_job_succeeds_on_its_second_attempt_with_a_new_training_job(batc
 def test_job_fails_with_the_last_reason_once_its_attempts_are_used_up(batch, queue):
     job_id = submit(batch, queue, "job", retryStrategy={"attempts": 2})
     mbs.plan_service_job_attempts(
-        job_id, mbs.fail("AlgorithmError: first"), mbs.fail("ClientError: second")
+        job_id, mbs.fail_attempt("AlgorithmError: first"), mbs.fail_attempt("ClientError: second")
     )
     look_until(batch, job_id, "RUNNING")
     assert status(batch, job_id) == "RUNNABLE"
@@ -230,7 +230,7 @@ def test_job_fails_with_the_last_reason_once_its_attempts_are_used_up(batch, que
 
 
 def test_job_without_a_retry_strategy_fails_after_one_failure(batch, queue):
-    failed = run_once(batch, queue, mbs.fail("AlgorithmError: out of memory"))
+    failed = run_once(batch, queue, mbs.fail_attempt("AlgorithmError: out of memory"))
 
     assert (failed["status"], failed["statusReason"]) == ("FAILED", OOM)
     assert [a["statusReason"] for a in failed["attempts"]] == [OOM]
@@ -252,7 +252,7 @@ def test_exit_rule_whose_glob_matches_ends_the_job_despite_attempts_left(batch, 
     failed = run_once(
         batch,
         queue,
-        mbs.fail("AlgorithmError: out of memory"),
+        mbs.fail_attempt("AlgorithmError: out of memory"),
         retryStrategy={
             "attempts": 3,
             "evaluateOnExit": [{"action": "EXIT", "onStatusReason": pattern}],
@@ -277,7 +277,7 @@ def test_failure_that_no_rule_matches_is_retried(batch, queue, pattern):
     retried = run_once(
         batch,
         queue,
-        mbs.fail("AlgorithmError: out of memory"),
+        mbs.fail_attempt("AlgorithmError: out of memory"),
         retryStrategy={
             "attempts": 3,
             "evaluateOnExit": [{"action": "EXIT", "onStatusReason": pattern}],
@@ -322,7 +322,7 @@ def test_first_matching_rule_decides(batch, queue, rules, wanted):
     job = run_once(
         batch,
         queue,
-        mbs.fail("AlgorithmError: out of memory"),
+        mbs.fail_attempt("AlgorithmError: out of memory"),
         retryStrategy={"attempts": 3, "evaluateOnExit": rules},
     )
 
@@ -347,7 +347,7 @@ def test_rule_action_is_read_in_any_case(batch, queue, action, wanted):
     job = run_once(
         batch,
         queue,
-        mbs.fail("AlgorithmError: out of memory"),
+        mbs.fail_attempt("AlgorithmError: out of memory"),
         retryStrategy={"attempts": 3, "evaluateOnExit": rules},
     )
 
@@ -358,7 +358,7 @@ def test_rule_without_a_status_reason_matches_every_failure(batch, queue):
     failed = run_once(
         batch,
         queue,
-        mbs.fail("AlgorithmError: out of memory"),
+        mbs.fail_attempt("AlgorithmError: out of memory"),
         retryStrategy={"attempts": 3, "evaluateOnExit": [{"action": "EXIT"}]},
     )
 
@@ -369,7 +369,7 @@ def test_matching_retry_rule_does_not_add_attempts(batch, queue):
     failed = run_once(
         batch,
         queue,
-        mbs.fail("AlgorithmError: out of memory"),
+        mbs.fail_attempt("AlgorithmError: out of memory"),
         retryStrategy={
             "attempts": 1,
             "evaluateOnExit": [{"action": "RETRY", "onStatusReason": "*"}],
@@ -393,7 +393,7 @@ SDK_RULES = {
 
 def test_sagemaker_sdk_pattern_without_a_space_does_not_match_the_reason_with_one(batch, queue):
     failed = run_once(
-        batch, queue, mbs.fail("InternalServerError: try again"), retryStrategy=SDK_RULES
+        batch, queue, mbs.fail_attempt("InternalServerError: try again"), retryStrategy=SDK_RULES
     )
 
     assert failed["status"] == "FAILED"
@@ -405,7 +405,7 @@ def test_sagemaker_sdk_pattern_without_a_space_does_not_match_the_reason_with_on
 def test_sagemaker_sdk_pattern_matches_a_reason_written_without_the_space(batch, queue):
     reason = "Received status from SageMaker:InternalServerError: try again"
 
-    retried = run_once(batch, queue, mbs.fail(reason), retryStrategy=SDK_RULES)
+    retried = run_once(batch, queue, mbs.fail_attempt(reason), retryStrategy=SDK_RULES)
 
     assert retried["status"] == "RUNNABLE"
     assert [a["statusReason"] for a in retried["attempts"]] == [reason]
@@ -460,7 +460,7 @@ def test_capacity_shortages_do_not_use_up_attempts(batch, queue):
         job_id,
         mbs.capacity_shortage(),
         mbs.capacity_shortage(),
-        mbs.fail("AlgorithmError: once"),
+        mbs.fail_attempt("AlgorithmError: once"),
         mbs.capacity_shortage(),
     )
     seen = [status(batch, job_id) for _ in range(16)]
@@ -541,7 +541,7 @@ def test_attempt_duration_can_run_out_while_starting(batch, queue, clock):
 
     describe(batch, other.job_id)  # any request settles every job
 
-    failed = backend().get_job(job_id)
+    failed = backend().store.get_job(job_id)
     assert (failed.status, failed.status_reason) == ("FAILED", TIMEOUT)
     assert failed.attempts == [attempt(failed.training_job_arn, START + 120_000, TIMEOUT)]
     assert failed.started_at is None
@@ -555,7 +555,7 @@ def test_a_retried_attempt_times_out_by_its_own_clock(batch, queue, clock):
         timeoutConfig={"attemptDurationSeconds": 60},
         retryStrategy={"attempts": 2},
     )
-    mbs.plan_service_job_attempts(job_id, mbs.fail("AlgorithmError: boom"))
+    mbs.plan_service_job_attempts(job_id, mbs.fail_attempt("AlgorithmError: boom"))
     look_until(batch, job_id, "RUNNING")
     clock.advance(10)
     look_until(batch, job_id, "RUNNABLE")  # the first attempt failed; retried
@@ -566,11 +566,11 @@ def test_a_retried_attempt_times_out_by_its_own_clock(batch, queue, clock):
 
     clock.ms = START + 60_000  # the first attempt's timeout: not this attempt's
     describe(batch, other.job_id)  # any request settles every job
-    assert backend().get_job(job_id).status == "RUNNING"
+    assert backend().store.get_job(job_id).status == "RUNNING"
 
     clock.ms = second_start + 60_000
     describe(batch, other.job_id)
-    failed = backend().get_job(job_id)
+    failed = backend().store.get_job(job_id)
     assert (failed.status, failed.status_reason, failed.stopped_at) == (
         "FAILED",
         TIMEOUT,
@@ -588,7 +588,7 @@ def test_many_running_timed_jobs_time_out_each_at_its_deadline(batch, queue, clo
     ended = []
     for _ in range(6):
         describe(batch, other.job_id)
-        ended.append(sorted(j for j in jobs if backend().get_job(j).status == "FAILED"))
+        ended.append(sorted(j for j in jobs if backend().store.get_job(j).status == "FAILED"))
         clock.advance(10)
 
     # Started at START + 0, 10, ..., 40 s; each fails exactly 60 s after its own start.
@@ -1046,7 +1046,7 @@ def test_terminating_a_dispatched_job_fails_it_at_the_next_look_without_retry(
 
     batch.terminate_service_job(jobId=job_id, reason="not needed")
 
-    stored = backend().get_job(job_id)
+    stored = backend().store.get_job(job_id)
     assert (stored.status, stored.is_terminated) == (state, True)
     failed = describe(batch, job_id)
     assert (failed["status"], failed["statusReason"], failed["isTerminated"]) == (
@@ -1082,14 +1082,14 @@ def test_terminating_a_scheduled_job_frees_its_capacity(batch):
 
 def test_terminating_a_job_waiting_for_its_retry_fails_it_at_once(batch, queue):
     job_id = submit(batch, queue, "job", retryStrategy={"attempts": 3})
-    mbs.plan_service_job_attempts(job_id, mbs.fail("AlgorithmError: out of memory"))
+    mbs.plan_service_job_attempts(job_id, mbs.fail_attempt("AlgorithmError: out of memory"))
     look_until(batch, job_id, "RUNNING")
     retried = describe(batch, job_id)
     assert retried["status"] == "RUNNABLE"
 
     batch.terminate_service_job(jobId=job_id, reason="give up")
 
-    stored = backend().get_job(job_id)
+    stored = backend().store.get_job(job_id)
     assert (stored.status, stored.status_reason) == ("FAILED", "give up")
     failed = describe(batch, job_id)
     assert failed["attempts"] == retried["attempts"]
@@ -1135,19 +1135,19 @@ def test_planning_something_that_is_not_an_outcome_raises_type_error(batch, queu
     job_id = submit(batch, queue, "job")
 
     with pytest.raises(TypeError) as exc:
-        mbs.plan_service_job_attempts(job_id, mbs.fail("AlgorithmError: x"), "fail")
+        mbs.plan_service_job_attempts(job_id, mbs.fail_attempt("AlgorithmError: x"), "fail")
 
     assert str(exc.value) == (
-        "expected an outcome such as succeed() or fail('AlgorithmError: ...'), not 'fail'"
+        "expected an outcome such as succeed() or fail_attempt('AlgorithmError: ...'), not 'fail'"
     )
-    assert backend().get_job(job_id).planned == []
+    assert backend().store.get_job(job_id).planned == []
 
 
 def test_planning_while_running_decides_the_running_attempt(batch, queue):
     job_id = submit(batch, queue, "job")
     look_until(batch, job_id, "RUNNING")
 
-    mbs.plan_service_job_attempts(job_id, mbs.fail("AlgorithmError: late"))
+    mbs.plan_service_job_attempts(job_id, mbs.fail_attempt("AlgorithmError: late"))
 
     failed = describe(batch, job_id)
     assert (failed["status"], failed["statusReason"]) == (
@@ -1202,7 +1202,7 @@ def test_two_queues_sharing_one_environment_end_to_end(batch):
         ids[name] = submit(batch, queue_name, name, instances, **extra)
     names = {job_id: name for name, job_id in ids.items()}
     mbs.plan_service_job_attempts(
-        ids["H2"], mbs.fail("InternalServerError: retry me"), mbs.succeed()
+        ids["H2"], mbs.fail_attempt("InternalServerError: retry me"), mbs.succeed()
     )
     mbs.plan_service_job_attempts(ids["H3"], mbs.time_out())
 
@@ -1219,7 +1219,10 @@ def test_two_queues_sharing_one_environment_end_to_end(batch):
             if entered:
                 entered_running.append(entered)
             last_seen.update(shown)
-            if shown.get("L2") == "RUNNING" and not backend().get_job(ids["L2"]).is_terminated:
+            if (
+                shown.get("L2") == "RUNNING"
+                and not backend().store.get_job(ids["L2"]).is_terminated
+            ):
                 batch.terminate_service_job(jobId=ids["L2"], reason="stopped by the test")
         if all(s in ("SUCCEEDED", "FAILED") for s in last_seen.values()):
             break

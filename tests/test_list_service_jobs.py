@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-import moto_batch_service.listing as listing_module
+import moto_batch_service.state.listing as listing_module
 from moto_batch_service import add_service_job, service_job_backends, set_service_job_status
 from tests import shape_check
 from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error, make_queue, submit
@@ -843,7 +843,7 @@ def test_next_token_from_a_queue_name_works_with_its_arn(batch, queue):
         add_service_job(queue, f"job{i}", status="RUNNING", created_at=1_000 * (i + 1))
         for i in range(3)
     ]
-    arn = jobs[0].queue.arn
+    arn = jobs[0].job_queue
 
     first = batch.list_service_jobs(jobQueue=queue, maxResults=2)
     second = batch.list_service_jobs(jobQueue=arn, maxResults=2, nextToken=first["nextToken"])
@@ -1230,7 +1230,9 @@ def test_job_name_pages_are_the_newest_matches_by_either_strategy() -> None:
         wanted = pattern.lower()
         expected = [
             job.job_id
-            for job in sorted(jobs, key=lambda job: job.key, reverse=True)
+            for job in sorted(
+                jobs, key=lambda job: backend.store.get_job(job.job_id).key, reverse=True
+            )
             if (
                 job.job_name.lower().startswith(wanted)
                 if prefix

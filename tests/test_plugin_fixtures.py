@@ -39,21 +39,21 @@ def create_environment(batch, name: str) -> str:
     )["serviceEnvironmentArn"]
 
 
-# -- service_jobs ---------------------------------------------------------------------------
+# -- service_job_backend ---------------------------------------------------------------------------
 
 
-def test_service_jobs_is_the_backend_of_the_default_account_in_us_east_1(service_jobs):
-    assert isinstance(service_jobs, ServiceJobBackend)
-    assert service_jobs is service_job_backends[ACCOUNT][REGION]
+def test_service_jobs_is_the_backend_of_the_default_account_in_us_east_1(service_job_backend):
+    assert isinstance(service_job_backend, ServiceJobBackend)
+    assert service_job_backend is service_job_backends[ACCOUNT][REGION]
 
 
-def test_service_jobs_runs_the_test_inside_mock_aws(service_jobs):
+def test_service_jobs_runs_the_test_inside_mock_aws(service_job_backend):
     batch = boto3.client("batch", region_name=REGION)
     make_queue(batch, "fixture-queue")
     job = submit(batch, "fixture-queue", "mocked")
 
-    assert list(service_jobs.jobs) == [job["jobId"]]
-    assert service_jobs.jobs[job["jobId"]].job_name == "mocked"
+    assert list(service_job_backend.jobs) == [job["jobId"]]
+    assert service_job_backend.jobs[job["jobId"]].job_name == "mocked"
 
 
 # -- seed_service_job -----------------------------------------------------------------------
@@ -63,7 +63,7 @@ def test_seed_service_job_is_add_service_job(seed_service_job):
     assert seed_service_job is add_service_job
 
 
-def test_a_seeded_job_is_answered_by_the_api(service_jobs, seed_service_job):
+def test_a_seeded_job_is_answered_by_the_api(service_job_backend, seed_service_job):
     job = seed_service_job("seeded-queue", "seeded", status="RUNNING")
 
     described = boto3.client("batch", region_name=REGION).describe_service_job(jobId=job.job_id)
@@ -84,7 +84,7 @@ def test_a_seeded_job_is_answered_by_the_api(service_jobs, seed_service_job):
 # -- service_job_transition -----------------------------------------------------------------
 
 
-def test_service_job_transition_steers_submitted_jobs(service_jobs, service_job_transition):
+def test_service_job_transition_steers_submitted_jobs(service_job_backend, service_job_transition):
     batch = boto3.client("batch", region_name=REGION)
     make_queue(batch, "steered")
     service_job_transition({"progression": "immediate"})
@@ -130,19 +130,19 @@ def test_service_job_transition_is_unset_after_each_test_passed_or_failed(pytest
     assert state_manager.get_transition(MODEL) == DEFAULT
 
 
-# -- moto_batch_server ----------------------------------------------------------------------
+# -- moto_batch_server_url ----------------------------------------------------------------------
 
 
-def test_moto_batch_server_is_an_http_url_on_the_loopback_address(moto_batch_server):
-    match = LOOPBACK_URL.fullmatch(moto_batch_server)
-    assert match is not None, moto_batch_server
+def test_moto_batch_server_is_an_http_url_on_the_loopback_address(moto_batch_server_url):
+    match = LOOPBACK_URL.fullmatch(moto_batch_server_url)
+    assert match is not None, moto_batch_server_url
     assert int(match.group(1)) > 0
 
 
-def test_moto_batch_server_serves_service_jobs(moto_batch_server):
+def test_moto_batch_server_serves_service_jobs(moto_batch_server_url):
     name = f"env-{uuid.uuid4().hex}"
 
-    arn = create_environment(server_client(moto_batch_server), name)
+    arn = create_environment(server_client(moto_batch_server_url), name)
 
     assert arn == f"arn:aws:batch:{REGION}:{ACCOUNT}:service-environment/{name}"
 
@@ -152,11 +152,11 @@ def test_moto_batch_server_is_one_server_per_session(pytester):
         test_inner="""
         seen = []
 
-        def test_first(moto_batch_server):
-            seen.append(moto_batch_server)
+        def test_first(moto_batch_server_url):
+            seen.append(moto_batch_server_url)
 
-        def test_second(moto_batch_server):
-            seen.append(moto_batch_server)
+        def test_second(moto_batch_server_url):
+            seen.append(moto_batch_server_url)
             assert seen == [seen[0], seen[0]]
         """
     )
@@ -177,11 +177,11 @@ def test_each_xdist_worker_gets_its_own_server(pytester):
             worker = os.environ["PYTEST_XDIST_WORKER"]
             (pathlib.Path({str(out)!r}) / worker).write_text(url)
 
-        def test_first(moto_batch_server):
-            record(moto_batch_server)
+        def test_first(moto_batch_server_url):
+            record(moto_batch_server_url)
 
-        def test_second(moto_batch_server):
-            record(moto_batch_server)
+        def test_second(moto_batch_server_url):
+            record(moto_batch_server_url)
         """
     )
 
@@ -198,12 +198,12 @@ def test_each_xdist_worker_gets_its_own_server(pytester):
 # -- moto_batch_endpoint --------------------------------------------------------------------
 
 
-def test_moto_batch_endpoint_is_the_session_server_url(moto_batch_server, moto_batch_endpoint):
-    assert moto_batch_endpoint == moto_batch_server
+def test_moto_batch_endpoint_is_the_session_server_url(moto_batch_server_url, moto_batch_endpoint):
+    assert moto_batch_endpoint == moto_batch_server_url
 
 
-def test_moto_batch_endpoint_resets_the_server_state(moto_batch_server, request):
-    batch = server_client(moto_batch_server)
+def test_moto_batch_endpoint_resets_the_server_state(moto_batch_server_url, request):
+    batch = server_client(moto_batch_server_url)
     name = f"env-{uuid.uuid4().hex}"
     create_environment(batch, name)
     described = batch.describe_service_environments(serviceEnvironments=[name])
@@ -254,9 +254,9 @@ def test_the_fixtures_work_in_a_module_that_never_imports_the_package(pytester):
         test_inner="""
         import boto3
 
-        def test_service_jobs_and_seed_service_job(service_jobs, seed_service_job):
+        def test_service_jobs_and_seed_service_job(service_job_backend, seed_service_job):
             job = seed_service_job("queue", "seeded")
-            assert list(service_jobs.jobs) == [job.job_id]
+            assert list(service_job_backend.jobs) == [job.job_id]
 
         def test_service_job_transition(service_job_transition):
             service_job_transition({"progression": "immediate"})
@@ -348,9 +348,9 @@ def test_moto_batch_endpoint_undoes_a_transition_set_over_http(pytester):
 
 
 def test_service_jobs_then_moto_batch_endpoint_gives_the_backend_in_use(
-    service_jobs, moto_batch_endpoint
+    service_job_backend, moto_batch_endpoint
 ):
     job = add_service_job("queue", "seeded")
 
-    assert service_jobs is service_job_backends[ACCOUNT][REGION]
-    assert list(service_jobs.jobs) == [job.job_id]
+    assert service_job_backend is service_job_backends[ACCOUNT][REGION]
+    assert list(service_job_backend.jobs) == [job.job_id]

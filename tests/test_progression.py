@@ -405,7 +405,7 @@ def test_a_progress_moved_by_another_reader_is_still_settled(
     progression({"progression": "time", "seconds": 5})
     job = submit(batch, queue)
     state_clock.advance(6)
-    stored = service_job_backends[ACCOUNT][REGION].get_job(job["jobId"])
+    stored = service_job_backends[ACCOUNT][REGION].store.get_job(job["jobId"])
     assert stored.progress.status == "RUNNABLE"  # moves moto's state, not the stored job
 
     state_clock.advance(1)

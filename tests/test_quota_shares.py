@@ -1678,7 +1678,7 @@ def test_preemption_does_not_use_an_attempt_of_the_retry_strategy(batch, clock):
     borrowing = submit(batch, "qq", "b1", "borrower", 2, retryStrategy={"attempts": 1})
     look(batch, "qq", "b1", times=3)  # SCHEDULED, borrowing 1
     reclaim(batch, clock)
-    mbs.plan_service_job_attempts(borrowing, mbs.fail("AlgorithmError: boom"))
+    mbs.plan_service_job_attempts(borrowing, mbs.fail_attempt("AlgorithmError: boom"))
     look(batch, "qq", "a1", times=3)  # a1 finishes, b1 may borrow again
 
     seen = [describe(batch, borrowing)["status"] for _ in range(5)]

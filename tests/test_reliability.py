@@ -19,8 +19,8 @@ from moto.server import create_backend_app
 
 import moto_batch_service as mbs
 from moto_batch_service import ServiceEnvironment, ServiceQueue, service_job_backends
-from moto_batch_service.outcomes import reason_matches
-from moto_batch_service.quota import QuotaShare
+from moto_batch_service.rules.outcomes import reason_matches
+from moto_batch_service.state.quota import QuotaShare
 from tests.conftest import ACCOUNT, PAYLOAD, REGION, answer_body, client_error, make_queue, submit
 from tests.store_snapshot import snapshot
 from tests.test_job_queues import make_container_queue
@@ -344,7 +344,7 @@ def test_a_pathological_glob_is_matched_without_backtracking(batch, queue, progr
     stops a run that would otherwise hang: the match itself takes microseconds."""
     rule = {"action": "EXIT", "onStatusReason": "*a" * 12 + "*b"}
     job = submit(batch, queue, retryStrategy={"attempts": 2, "evaluateOnExit": [rule]})
-    mbs.plan_service_job_attempts(job["jobId"], mbs.fail("a" * 80))
+    mbs.plan_service_job_attempts(job["jobId"], mbs.fail_attempt("a" * 80))
     progression({"progression": "immediate"})
     previous = signal.signal(signal.SIGALRM, _backtracking)
     signal.alarm(5)
@@ -611,7 +611,7 @@ def bomb(size: int) -> bytes:
 
 
 @pytest.mark.parametrize("operation", ["listservicejobs", "describejobqueues"])
-def test_a_gzip_bomb_is_refused_under_mock_aws(service_jobs, operation):
+def test_a_gzip_bomb_is_refused_under_mock_aws(service_job_backend, operation):
     response = requests.post(
         f"https://batch.{REGION}.amazonaws.com/v1/{operation}",
         data=bomb(10 * 1024 * 1024),
@@ -623,7 +623,7 @@ def test_a_gzip_bomb_is_refused_under_mock_aws(service_jobs, operation):
     )
 
 
-def test_a_body_that_is_not_gzip_is_refused(service_jobs):
+def test_a_body_that_is_not_gzip_is_refused(service_job_backend):
     response = requests.post(
         f"https://batch.{REGION}.amazonaws.com/v1/listservicejobs",
         data=b'{"jobQueue": "queue"}',

@@ -20,8 +20,8 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 import moto_batch_service
-from moto_batch_service import _moto_newest
-from moto_batch_service._moto import PRIVATE_NAMES, PrivateName
+from moto_batch_service._moto import newest as _moto_newest
+from moto_batch_service._moto.common import PRIVATE_NAMES, PrivateName
 from tests.conftest import REGION, client_error
 
 moto_batch_service.register()
@@ -101,7 +101,7 @@ def code_names(path: Path) -> set[str]:
     return names
 
 
-SEAM = ("_moto", "_moto_iam", "_moto_direct", "_moto_newest", "_moto_legacy", "_activation")
+SEAM = PACKAGE / "_moto"
 
 
 def test_no_module_outside_the_seam_uses_a_private_name_of_moto() -> None:
@@ -109,13 +109,13 @@ def test_no_module_outside_the_seam_uses_a_private_name_of_moto() -> None:
     private = {final for final in finals if final.startswith("_")}
     private |= {"backend_url_patterns", "app_instances", "botocore_stubber"}
     found = {}
-    for path in sorted(PACKAGE.glob("*.py")):
-        if path.stem in SEAM:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if SEAM in path.parents:
             continue
         used = code_names(path)
         hits = sorted(used & private) + sorted(n for n in used if "._internal" in n)
         if hits:
-            found[path.name] = hits
+            found[str(path.relative_to(PACKAGE))] = hits
     assert found == {}
 
 
@@ -127,7 +127,7 @@ def test_the_installed_moto_is_extended_by_one_adapter() -> None:
             "to BatchResponse.dispatch (replaced by ServiceBatchResponse)"
         )
     else:
-        from moto_batch_service import _moto_legacy
+        from moto_batch_service._moto import legacy as _moto_legacy
 
         assert _moto_legacy.fits(BATCH_URLS) is None
 

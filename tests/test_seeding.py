@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 from moto.moto_api import state_manager
 
 import moto_batch_service
-import moto_batch_service.seeding
+import moto_batch_service.backend.seeding
 from moto_batch_service import (
     add_service_job,
     get_service_job,
@@ -68,7 +68,7 @@ def immediate() -> Iterator[None]:
 @pytest.fixture
 def fixed_now(monkeypatch: pytest.MonkeyPatch) -> int:
     """set_service_job_status acts at NOW."""
-    monkeypatch.setattr(moto_batch_service.clock, "now_ms", lambda: NOW)
+    monkeypatch.setattr(moto_batch_service.state.clock, "now_ms", lambda: NOW)
     return NOW
 
 
@@ -208,7 +208,7 @@ def test_attempt_times_may_be_datetimes(batch):
 
 
 def test_created_at_defaults_to_now(batch, monkeypatch):
-    monkeypatch.setattr(moto_batch_service.clock, "now_ms", lambda: NOW)
+    monkeypatch.setattr(moto_batch_service.state.clock, "now_ms", lambda: NOW)
 
     job = add_service_job("training", "now")
 
@@ -520,7 +520,7 @@ def test_set_status_by_id(batch):
 
     returned = set_service_job_status(job.job_id, "RUNNABLE")
 
-    assert returned is job
+    assert returned == job
     assert describe(batch, job.job_id)["status"] == "RUNNABLE"
 
 
@@ -810,7 +810,7 @@ def test_get_service_job_shows_what_the_last_look_showed(batch, queue):
 def test_get_service_job_by_arn_and_in_another_region(batch):
     job = add_service_job("training", "elsewhere", status="RUNNING", region_name="eu-west-1")
 
-    assert get_service_job(job.job_arn, region_name="eu-west-1") is job
+    assert get_service_job(job.job_arn, region_name="eu-west-1") == job
     with pytest.raises(ClientException) as exc:
         get_service_job(job.job_id)
     assert exc.value.message == f"Job {job.job_id} not found"
@@ -957,7 +957,9 @@ def test_planning_the_attempts_of_a_seeded_job_is_refused(batch):
     job = add_service_job("training", "seeded", status="RUNNABLE")
 
     with pytest.raises(moto_batch_service.ServiceJobHelperError) as exc:
-        moto_batch_service.plan_service_job_attempts(job.job_id, moto_batch_service.fail("oom"))
+        moto_batch_service.plan_service_job_attempts(
+            job.job_id, moto_batch_service.fail_attempt("oom")
+        )
 
     assert str(exc.value) == (
         f"Job {job.job_id} was stored by add_service_job and never moves by itself, so planned "

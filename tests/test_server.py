@@ -330,7 +330,7 @@ def test_a_raw_request_with_an_invalid_body_is_a_client_exception(
     )
 
 
-def test_requests_callers_under_mock_aws_reach_the_service_job_handlers(service_jobs):
+def test_requests_callers_under_mock_aws_reach_the_service_job_handlers(service_job_backend):
     batch = boto3.client("batch", region_name=REGION)
     create_queue(batch)
     job = submit(batch, "raw")
@@ -348,7 +348,7 @@ def test_requests_callers_under_mock_aws_reach_the_service_job_handlers(service_
     ] == [(job["jobId"], "raw", "SUBMITTED")]
 
 
-def test_requests_callers_under_mock_aws_get_client_exceptions(service_jobs):
+def test_requests_callers_under_mock_aws_get_client_exceptions(service_job_backend):
     response = requests.post(
         f"https://batch.{REGION}.amazonaws.com/v1/listservicejobs",
         json={"jobQueue": "missing"},

@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto.server import create_backend_app
 
-import moto_batch_service.clock
+import moto_batch_service.state.clock
 from tests.conftest import ACCOUNT, PAYLOAD, REGION, answer_body, client_error, make_queue, submit
 
 NOW = 1_750_000_000_000
@@ -68,7 +68,7 @@ def queue_arn(name: str) -> str:
 @pytest.fixture
 def fixed_now(monkeypatch: pytest.MonkeyPatch) -> int:
     """Jobs are created at NOW."""
-    monkeypatch.setattr(moto_batch_service.clock, "now_ms", lambda: NOW)
+    monkeypatch.setattr(moto_batch_service.state.clock, "now_ms", lambda: NOW)
     return NOW
 
 

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from moto import mock_aws
 
 import moto_batch_service as mbs
-from moto_batch_service.statuses import STATUSES
-from tests.conftest import REGION
+from moto_batch_service.rules.statuses import STATUSES
+from tests.conftest import ACCOUNT, REGION
 
 EXAMPLES = settings(max_examples=150, derandomize=True, database=None, deadline=None)
 
@@ -65,7 +65,7 @@ def test_summary_text_is_json_of_the_summary(
     terminated: bool,
 ) -> None:
     with mock_aws():
-        job = mbs.add_service_job(
+        seeded = mbs.add_service_job(
             "text",
             "job",
             status=status,
@@ -75,6 +75,7 @@ def test_summary_text_is_json_of_the_summary(
             service_request_payload=payload(training_name, groups),
             region_name=REGION,
         )
+        job = mbs.service_job_backends[ACCOUNT][REGION].store.get_job(seeded.job_id)
         job.is_terminated = terminated
         assert job.summary_json() == dumps(job.summary())
 

@@ -117,7 +117,7 @@ def test_the_training_job_follows_the_attempt_to_completed(batch, queue, clock):
 
 def test_a_failed_attempt_fails_its_training_job_and_a_retry_creates_another(batch, queue):
     job_id = submit(batch, queue, "job", retryStrategy={"attempts": 2})
-    mbs.plan_service_job_attempts(job_id, mbs.fail(OOM))
+    mbs.plan_service_job_attempts(job_id, mbs.fail_attempt(OOM))
     first = training_job(look_until(batch, job_id, "SCHEDULED"))
     job = look_until(batch, job_id, "SUCCEEDED")
     second = training_job(job)

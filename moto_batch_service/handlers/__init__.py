@@ -1,0 +1,1 @@
+"""Where requests come in: the handler methods (JSON in, backend, JSON out) and endpoints."""

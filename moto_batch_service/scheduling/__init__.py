@@ -1,0 +1,1 @@
+"""How service jobs move: the tracker, capacity, dispatch, the lifecycle, training jobs."""

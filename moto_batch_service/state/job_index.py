@@ -1,0 +1,168 @@
+"""The job index of a SAGEMAKER_TRAINING queue, kept in step as jobs come and move.
+
+``_keys`` holds ``(created_at, seq)`` of every job, ascending; ``_by_status`` the same per
+status. Listing walks them backwards (newest first). ``_names`` holds ``(lower-cased name,
+key)`` of every job, ascending, for JOB_NAME filters. Beside them: the RUNNABLE jobs dispatch
+may take, the blocked jobs time-limit actions look at, the capacity the dispatched jobs
+hold, and the unfinished jobs per share identifier.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from typing import Any, Generic, Protocol, TypeVar
+
+from ..rules.statuses import DISPATCHED, RUNNABLE, STATUSES, TERMINAL
+
+JobKey = tuple[int, int]
+
+
+class IndexedJob(Protocol):
+    """What the index reads of a job (``models.ServiceJob``)."""
+
+    key: JobKey
+    job_name: str
+    status: str
+    share_identifier: str | None
+    capacity: tuple[tuple[str, float], ...] | None
+    environment: Any
+    progress: Any
+    stopped_at: int | None
+
+    @property
+    def blocked_since(self) -> int | None: ...
+
+    @property
+    def is_terminal(self) -> bool: ...
+
+
+J = TypeVar("J", bound=IndexedJob)
+
+
+class JobIndex(Generic[J]):
+    """Jobs by key, with the sorted key lists and running totals the queries need."""
+
+    def __init__(self) -> None:
+        self.jobs: dict[JobKey, J] = {}
+        self._keys: list[JobKey] = []
+        self._by_status: dict[str, list[JobKey]] = {s: [] for s in STATUSES}
+        self._names: list[tuple[str, JobKey]] = []
+        # RUNNABLE jobs that move by themselves (submitted, not seeded): all dispatch may take.
+        self._waiting: list[JobKey] = []
+        # Unfinished jobs whose ``blocked_since`` is set (all a time-limit action can end).
+        self.blocked: dict[JobKey, J] = {}
+        # Capacity held by the dispatched jobs, kept as they come and go: by service
+        # environment (the object: one deleted and created again under its name is another),
+        # per unit; and every unit together per share identifier ("" for none).
+        self.placed: dict[Any, dict[str, float]] = {}
+        self.share_held: dict[str, float] = {}
+        # Unfinished jobs per share identifier, and when each share's last unfinished job
+        # finished (fair share: which share identifiers are active).
+        self.share_unfinished: dict[str, int] = {}
+        self.share_finished_at: dict[str, int] = {}
+
+    @property
+    def environment(self) -> Any:
+        """Where a job filed as dispatched without one is placed (the queue's environment)."""
+        raise NotImplementedError
+
+    def add_job(self, job: J) -> None:
+        self.jobs[job.key] = job
+        insort(self._keys, job.key)
+        insort(self._by_status[job.status], job.key)
+        insort(self._names, (_lowered(job.job_name), job.key))
+        if job.status in DISPATCHED:
+            self._hold(job, 1)
+        if job.status == RUNNABLE and job.progress is not None:
+            insort(self._waiting, job.key)
+        if job.share_identifier is not None and job.status not in TERMINAL:
+            self._count_unfinished(job, 1)
+
+    def move_job(self, job: J, old_status: str) -> None:
+        """Re-file a job whose status changed from ``old_status``."""
+        if old_status != job.status:
+            _remove_key(self._by_status[old_status], job.key)
+            insort(self._by_status[job.status], job.key)
+            if (old_status in DISPATCHED) != (job.status in DISPATCHED):
+                self._hold(job, 1 if job.status in DISPATCHED else -1)
+            if job.share_identifier is not None and (old_status in TERMINAL) != job.is_terminal:
+                self._count_unfinished(job, -1 if job.is_terminal else 1)
+            if job.progress is not None:
+                if old_status == RUNNABLE:
+                    _remove_key(self._waiting, job.key)
+                if job.status == RUNNABLE:
+                    insort(self._waiting, job.key)
+        if job.blocked_since is None or job.status in TERMINAL:
+            self.blocked.pop(job.key, None)
+        else:
+            self.blocked[job.key] = job
+
+    def _hold(self, job: J, sign: int) -> None:
+        """Count a job's capacity in (``sign`` 1) or out of (-1) the capacity held.
+
+        A job filed as dispatched with no environment (a test put it there) is placed on
+        the queue's environment, and from then on holds capacity as a dispatched job does.
+        """
+        if job.environment is None:
+            job.environment = self.environment
+        if not job.capacity:
+            return
+        used = self.placed.setdefault(job.environment, {})
+        share = job.share_identifier or ""
+        for unit, quantity in job.capacity:
+            used[unit] = used.get(unit, 0.0) + sign * quantity
+            held = self.share_held.get(share, 0.0) + sign * quantity
+            if abs(held) > 1e-9:
+                self.share_held[share] = held
+            else:  # a share holding nothing leaves no entry behind
+                self.share_held.pop(share, None)
+
+    def _count_unfinished(self, job: J, sign: int) -> None:
+        share = job.share_identifier or ""
+        left = self.share_unfinished.get(share, 0) + sign
+        if left:
+            self.share_unfinished[share] = left
+        else:
+            del self.share_unfinished[share]
+            if job.stopped_at is not None:
+                self.share_finished_at[share] = job.stopped_at
+
+    def active_shares(self, at: int, decay_ms: int) -> set[str]:
+        """Share identifiers with an unfinished job, or whose last one finished less than
+        ``decay_ms`` before ``at``."""
+        active = set(self.share_unfinished)
+        finished = self.share_finished_at
+        expired = [share for share, done in finished.items() if at - done >= decay_ms]
+        for share in expired:  # its decay window has passed: it leaves no entry behind
+            del finished[share]
+        active.update(finished)
+        return active
+
+    def keys(self, status: str | None) -> list[JobKey]:
+        """Keys of all jobs (``status=None``) or of one status, oldest first."""
+        return self._keys if status is None else self._by_status[status]
+
+    def waiting(self) -> list[JobKey]:
+        """Keys of the RUNNABLE jobs that are not seeded (seeded ones are never dispatched)."""
+        return self._waiting
+
+    def named(self, name: str, prefix: bool) -> tuple[int, int]:
+        """The range of ``names()`` whose lower-cased name is ``name`` (or starts with it)."""
+        end = name + ("\U0010ffff" if prefix else "\x00")
+        return bisect_left(self._names, (name,)), bisect_left(self._names, (end,))
+
+    def names(self) -> list[tuple[str, JobKey]]:
+        """``(lower-cased name, key)`` of every job, ascending."""
+        return self._names
+
+
+def _lowered(name: str) -> str:
+    """``name.lower()``, sharing ``name`` itself when it is lower-case already."""
+    lowered = name.lower()
+    return name if lowered == name else lowered
+
+
+def _remove_key(keys: list[Any], key: Any) -> None:
+    i = bisect_left(keys, key)
+    if i < len(keys) and keys[i] == key:
+        del keys[i]
