@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .rules.outcomes import Outcome, capacity_shortage, fail_attempt, succeed, time_out
     from .rules.statuses import ServiceJobStatus
     from .state.models import ServiceEnvironment, ServiceJob, ServiceQueue
+    from .state.views import ServiceJobView
 
 __version__ = "0.1.0"
 
@@ -47,6 +48,7 @@ _LAZY = {
     "ServiceJob": "state.models",
     "ServiceJobStatus": "rules.statuses",
     "ServiceQueue": "state.models",
+    "ServiceJobView": "state.views",
     "add_service_job": "backend.seeding",
     "get_service_job": "backend.seeding",
     "plan_service_job_attempts": "backend.seeding",
@@ -64,6 +66,7 @@ __all__ = [
     "ServiceJobError",
     "ServiceJobHelperError",
     "ServiceJobStatus",
+    "ServiceJobView",
     "ServiceQueue",
     "__version__",
     "add_service_job",

@@ -45,6 +45,8 @@ class EnvironmentBackend:
         capacity_limits: list[Any] | None,
         tags: dict[str, str] | None,
     ) -> ServiceEnvironment:
+        """CreateServiceEnvironment: a SAGEMAKER_TRAINING service environment with its capacity
+        limits."""
         name = check.name("serviceEnvironmentName", name)
         if not service_environment_type:
             raise missing("serviceEnvironmentType")
@@ -75,6 +77,7 @@ class EnvironmentBackend:
     def describe_service_environments(
         self, identifiers: list[str] | None, max_results: int | None, next_token: str | None
     ) -> tuple[list[ServiceEnvironment], str | None]:
+        """DescribeServiceEnvironments: the environments named (all when none), a page at a time."""
         limit = page_size(max_results)
         wanted = None
         if identifiers:
@@ -93,6 +96,7 @@ class EnvironmentBackend:
     def update_service_environment(
         self, identifier: str | None, state: str | None, capacity_limits: list[Any] | None
     ) -> ServiceEnvironment:
+        """UpdateServiceEnvironment: its state and capacity limits."""
         if not identifier:
             raise missing("serviceEnvironment")
         env = self.store.get_environment(identifier)
@@ -107,6 +111,7 @@ class EnvironmentBackend:
         return env
 
     def delete_service_environment(self, identifier: str | None) -> None:
+        """DeleteServiceEnvironment: only a DISABLED environment no job queue uses."""
         if not identifier:
             raise missing("serviceEnvironment")
         env = self.store.get_environment(identifier)
@@ -213,6 +218,7 @@ class EnvironmentBackend:
         time_limit_actions: list[Any] | None,
         tags: dict[str, str] | None,
     ) -> ServiceQueue:
+        """CreateJobQueue for a SAGEMAKER_TRAINING queue and its service environment order."""
         name = check.name("jobQueueName", name)
         if priority is None:
             raise missing("priority")
@@ -248,6 +254,7 @@ class EnvironmentBackend:
         return queue
 
     def describe_job_queues(self, identifiers: list[str] | None) -> list[ServiceQueue]:
+        """DescribeJobQueues: the SAGEMAKER_TRAINING queues among those named."""
         if not identifiers:
             return list(self.store.queues.values())
         wanted = {q.name for q in map(self.store.find_queue, identifiers) if q is not None}
@@ -263,6 +270,7 @@ class EnvironmentBackend:
         scheduling_policy_arn: str | None,
         time_limit_actions: list[Any] | None,
     ) -> ServiceQueue:
+        """UpdateJobQueue of a SAGEMAKER_TRAINING queue: state, priority, policy, environments."""
         queue = self.store.get_queue(identifier)
         if compute_environment_order:
             raise ClientException(
@@ -302,6 +310,7 @@ class EnvironmentBackend:
         return queue
 
     def delete_job_queue(self, identifier: str) -> None:
+        """DeleteJobQueue of a DISABLED SAGEMAKER_TRAINING queue whose jobs have all finished."""
         queue = self.store.get_queue(identifier)
         if queue.state != "DISABLED":
             raise ClientException(

@@ -26,6 +26,7 @@ class QuotaShareBackend:
     tracker: Tracker
 
     def get_quota_share(self, arn: str | None) -> QuotaShare:
+        """GetQuotaShare: the quota share an ARN names."""
         if not arn:
             raise missing("quotaShareArn")
         share = self.store.quota_shares.get(arn)
@@ -43,6 +44,7 @@ class QuotaShareBackend:
         state: str | None,
         tags: dict[str, str] | None,
     ) -> QuotaShare:
+        """CreateQuotaShare in a quota-management SAGEMAKER_TRAINING queue."""
         name = check.name("quotaShareName", name)
         if not job_queue:
             raise missing("jobQueue")
@@ -73,6 +75,7 @@ class QuotaShareBackend:
     def list_quota_shares(
         self, job_queue: str | None, max_results: int | None, next_token: str | None
     ) -> tuple[list[QuotaShare], str | None]:
+        """ListQuotaShares of a quota-management queue, a page at a time."""
         limit = page_size(max_results)
         if not job_queue:
             raise missing("jobQueue")
@@ -93,6 +96,7 @@ class QuotaShareBackend:
         preemption: dict[str, Any] | None,
         state: str | None,
     ) -> QuotaShare:
+        """UpdateQuotaShare: its state, capacity limits, resource sharing and preemption."""
         share = self.get_quota_share(arn)
         changes: dict[str, Any] = {"state": check.state(state, default=share.state)}
         if capacity_limits is not None:
@@ -106,6 +110,7 @@ class QuotaShareBackend:
         return share
 
     def delete_quota_share(self, arn: str | None) -> None:
+        """DeleteQuotaShare: only a DISABLED share with no unfinished job."""
         share = self.get_quota_share(arn)
         if share.state != "DISABLED":
             raise ClientException(

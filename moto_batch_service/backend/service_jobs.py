@@ -89,6 +89,8 @@ class JobBackend:
         tags: dict[str, str] | None = None,
         client_token: str | None = None,
     ) -> ServiceJob:
+        """SubmitServiceJob: check everything, then store the job SUBMITTED (or the job a
+        repeated clientToken names)."""
         request = dict(locals())
         del request["self"], request["client_token"]
         job_name = check.name("jobName", job_name)
@@ -286,6 +288,7 @@ class JobBackend:
     def update_service_job(
         self, identifier: str | None, scheduling_priority: int | None
     ) -> ServiceJob:
+        """UpdateServiceJob: the scheduling priority of a job that has not finished."""
         job = self.store.get_job(identifier)
         if scheduling_priority is None:
             raise missing("schedulingPriority")
@@ -298,6 +301,7 @@ class JobBackend:
         return job
 
     def describe_service_job(self, identifier: str | None) -> ServiceJob:
+        """DescribeServiceJob: the job by ID or ARN, after the lifecycle settles (a look)."""
         job = self.store.get_job(identifier)
         self.lifecycle.settle()
         self.tracker.tick(job)
@@ -339,6 +343,7 @@ class JobBackend:
     def seed_job(
         self, queue: ServiceQueue, job_name: str, created_at: int, payload: str, **fields: Any
     ) -> ServiceJob:
+        """Store a job as the seeding helpers describe it; it never moves by itself."""
         return self._store_job(queue, job_name, payload, created_at=created_at, **fields)
 
     def set_status(self, job: ServiceJob, status: str, reason: str | None, at: int) -> None:
