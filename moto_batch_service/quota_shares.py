@@ -9,9 +9,10 @@ from . import clock, quota
 from . import validation as check
 from .exceptions import ClientException, cut, missing
 from .listing import page_size, request_fingerprint, seq_page
+from .models import ServiceQueue
 from .quota import QuotaShare, quota_share_policy
 from .statuses import FAILED
-from .store import ALREADY_EXISTS, Store
+from .store import ALREADY_EXISTS, Store, queue_not_found
 from .tracking import Tracker
 
 
@@ -22,6 +23,22 @@ class QuotaShares:
     def __init__(self, store: Store, tracker: Tracker):
         self.store = store
         self.tracker = tracker
+
+    def quota_queue(self, identifier: str) -> ServiceQueue:
+        """The quota-management queue by name or ARN; any other existing queue (a container
+        queue, a FIFO or fair-share SAGEMAKER_TRAINING queue) is refused, saying so."""
+        queue = self.store.find_queue(identifier)
+        if queue is not None and self.store.policy_kind(queue) == "QUOTA":
+            return queue
+        container = None if queue is not None else self.store.moto_batch.get_job_queue(identifier)
+        if queue is None and container is None:
+            raise queue_not_found(identifier)
+        name = queue.name if queue is not None else str(getattr(container, "name", identifier))
+        raise ClientException(
+            f"Job queue {name} is not a quota-management SAGEMAKER_TRAINING job queue; "
+            "quota shares need a SAGEMAKER_TRAINING job queue whose scheduling policy has "
+            "a quotaSharePolicy"
+        )
 
     def get_quota_share(self, arn: str | None) -> QuotaShare:
         if not arn:
@@ -51,13 +68,8 @@ class QuotaShares:
             check.state(state),
             check.tags(tags),
         )
-        queue = self.store.get_queue(job_queue)
+        queue = self.quota_queue(job_queue)
         arn = QuotaShare.arn_of(queue.arn, name)
-        if self.store.policy_kind(queue) != "QUOTA":
-            raise ClientException(
-                f"Job queue {queue.name} has no quota-share scheduling policy; quota shares "
-                "need a queue whose scheduling policy has a quotaSharePolicy"
-            )
         if arn in self.store.quota_shares:
             raise ClientException(ALREADY_EXISTS)
         if len(self.store.queue_shares(queue)) >= quota.MAX_SHARES_PER_QUEUE:
@@ -74,7 +86,7 @@ class QuotaShares:
         limit = page_size(max_results)
         if not job_queue:
             raise missing("jobQueue")
-        queue = self.store.get_queue(job_queue)
+        queue = self.quota_queue(job_queue)
         return seq_page(
             self.store.queue_shares(queue),
             limit,

@@ -32,7 +32,8 @@ STATUSES = [
 ]
 STATUS_CHOICES = " | ".join(STATUSES)
 FILTER_CHOICES = (
-    "JOB_NAME | BEFORE_CREATED_AT | AFTER_CREATED_AT | SHARE_IDENTIFIER | QUOTA_SHARE_NAME"
+    "JOB_NAME | BEFORE_CREATED_AT | AFTER_CREATED_AT | SHARE_IDENTIFIER | QUOTA_SHARE_NAME | "
+    "JOB_STATUS"
 )
 TOKEN_FOR_OTHER_REQUEST = (
     "Invalid nextToken: it was issued for a different request (another job queue, status or filter)"
