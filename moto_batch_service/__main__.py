@@ -2,4 +2,4 @@
 
 from .server import main
 
-main()
+main(prog="python -m moto_batch_service")

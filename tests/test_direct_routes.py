@@ -126,7 +126,8 @@ def test_an_unsigned_request_is_handed_to_moto(queue: str, handed_on: Spy) -> No
 
 
 def test_read_answers_equal_moto_generic_route(batch: Any, clock: Clock) -> None:
-    queue = make_queue(batch, "direct")
+    policy = batch.create_scheduling_policy(name="fair", fairsharePolicy={})["arn"]
+    queue = make_queue(batch, "direct", schedulingPolicyArn=policy)
     job = mbs.add_service_job(queue, "seeded", status="RUNNING", share_identifier="blue")
     answers = watch(batch)
     batch.list_service_jobs(jobQueue=queue)

@@ -43,7 +43,7 @@ from moto.server import create_backend_app
 import moto_batch_service as mbs
 from moto_batch_service import service_job_backends
 from moto_batch_service.rules.operations import PATHS
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, answer_body
+from tests.conftest import ACCOUNT, PAYLOAD, REGION, START, answer_body
 from tests.shape_check import MODEL, check_response
 from tests.store_snapshot import index_errors, snapshot
 
@@ -1054,21 +1054,23 @@ class World:
 
         jobs = {
             f"run{i}": mbs.add_service_job(
-                "queue", f"run{i}", status="RUNNING", created_at=1000 + i
+                "queue", f"run{i}", status="RUNNING", created_at=START + 1000 + i
             )
             for i in range(3)
         }
         for i, status in enumerate(("SUBMITTED", "RUNNABLE", "SCHEDULED", "FAILED", "SUCCEEDED")):
             jobs[status.lower()] = mbs.add_service_job(
-                "queue", status.lower(), status=status, created_at=2000 + i, tags={"t": "j"}
+                "queue", status.lower(), status=status, created_at=START + 2000 + i, tags={"t": "j"}
             )
         jobs["stopping"] = mbs.add_service_job(
-            "queue", "stopping", status="RUNNING", created_at=3000
+            "queue", "stopping", status="RUNNING", created_at=START + 3000
         )
         jobs["fair-job"] = mbs.add_service_job(
-            "fair", "fair-job", status="RUNNING", share_identifier="blue", created_at=3001
+            "fair", "fair-job", status="RUNNING", share_identifier="blue", created_at=START + 3001
         )
-        jobs["off-job"] = mbs.add_service_job("off", "off-job", status="SUBMITTED", created_at=3002)
+        jobs["off-job"] = mbs.add_service_job(
+            "off", "off-job", status="SUBMITTED", created_at=START + 3002
+        )
         jobs["managed"] = submit(
             "managed",
             "queue",

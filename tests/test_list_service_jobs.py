@@ -32,11 +32,15 @@ STATUSES = [
 ]
 STATUS_CHOICES = " | ".join(STATUSES)
 FILTER_CHOICES = (
-    "JOB_NAME | BEFORE_CREATED_AT | AFTER_CREATED_AT | SHARE_IDENTIFIER | QUOTA_SHARE_NAME"
+    "JOB_NAME | BEFORE_CREATED_AT | AFTER_CREATED_AT | SHARE_IDENTIFIER | QUOTA_SHARE_NAME | "
+    "JOB_STATUS"
 )
 TOKEN_FOR_OTHER_REQUEST = (
     "Invalid nextToken: it was issued for a different request (another job queue, status or filter)"
 )
+T0 = 1_700_000_000_000  # epoch ms: the seeded jobs are created from here on
+# Quota shares (and the quotaSharePolicy member) exist from botocore 1.42.51 on.
+QUOTA_SHARES = pytest.mark.requires_operation("CreateQuotaShare")
 OTHER_ACCOUNT = "111122223333"
 OTHER_REGION = "us-west-2"
 
@@ -86,7 +90,9 @@ def bad_request(message: str) -> tuple[str, str, int]:
 def seed_one_per_status(queue: str) -> dict[str, str]:
     """One seeded job per status, named after it; returns status -> jobId."""
     return {
-        status: add_service_job(queue, status.lower(), status=status, created_at=1_000 + i).job_id
+        status: add_service_job(
+            queue, status.lower(), status=status, created_at=T0 + 1_000 + i
+        ).job_id
         for i, status in enumerate(STATUSES)
     }
 
@@ -108,6 +114,37 @@ def make_container_queue(name: str) -> str:
         ],
     )
     return created["jobQueueArn"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def fair_queue(batch: Any) -> str:
+    """A SAGEMAKER_TRAINING queue "fair" with a fair-share scheduling policy."""
+    policy = batch.create_scheduling_policy(name="fair", fairsharePolicy={})["arn"]
+    return make_queue(batch, "fair", schedulingPolicyArn=policy)
+
+
+@pytest.fixture
+def quota_queue(batch: Any) -> str:
+    """A quota-management queue "quota" with the quota shares team-a, TEAM-A, team-ab, team-b."""
+    limit = [{"maxCapacity": 4, "capacityUnit": "ml.m5.xlarge"}]
+    batch.create_service_environment(
+        serviceEnvironmentName="quota-env",
+        serviceEnvironmentType="SAGEMAKER_TRAINING",
+        capacityLimits=limit,
+    )
+    policy = batch.create_scheduling_policy(
+        name="quota", quotaSharePolicy={"idleResourceAssignmentStrategy": "FIFO"}
+    )["arn"]
+    make_queue(batch, "quota", env="quota-env", schedulingPolicyArn=policy)
+    for share in ("team-a", "TEAM-A", "team-ab", "team-b"):
+        batch.create_quota_share(
+            quotaShareName=share,
+            jobQueue="quota",
+            capacityLimits=limit,
+            resourceSharingConfiguration={"strategy": "RESERVE"},
+            preemptionConfiguration={"inSharePreemption": "DISABLED"},
+        )
+    return "quota"
 
 
 def training_attempt(job: Any) -> dict[str, Any]:
@@ -144,9 +181,9 @@ def test_job_status_lists_only_jobs_in_that_status(batch, queue, status):
 
 
 def test_scheduled_jobs_are_listed_under_scheduled(batch, queue):
-    first = add_service_job(queue, "first", status="SCHEDULED", created_at=1_000)
-    second = add_service_job(queue, "second", status="SCHEDULED", created_at=2_000)
-    add_service_job(queue, "starting", status="STARTING", created_at=3_000)
+    first = add_service_job(queue, "first", status="SCHEDULED", created_at=T0 + 1_000)
+    second = add_service_job(queue, "second", status="SCHEDULED", created_at=T0 + 2_000)
+    add_service_job(queue, "starting", status="STARTING", created_at=T0 + 3_000)
 
     listed = batch.list_service_jobs(jobQueue=queue, jobStatus="SCHEDULED")
 
@@ -174,10 +211,10 @@ def test_empty_filter_list_counts_as_no_filter(batch, queue):
 
 
 def test_job_name_filter_matches_the_whole_name_ignoring_case(batch, queue):
-    upper = add_service_job(queue, "Test1", status="RUNNING", created_at=1_000)
-    lower = add_service_job(queue, "test1", status="RUNNING", created_at=2_000)
-    add_service_job(queue, "test10", status="RUNNING", created_at=3_000)
-    add_service_job(queue, "test", status="RUNNING", created_at=4_000)
+    upper = add_service_job(queue, "Test1", status="RUNNING", created_at=T0 + 1_000)
+    lower = add_service_job(queue, "test1", status="RUNNING", created_at=T0 + 2_000)
+    add_service_job(queue, "test10", status="RUNNING", created_at=T0 + 3_000)
+    add_service_job(queue, "test", status="RUNNING", created_at=T0 + 4_000)
 
     listed = batch.list_service_jobs(jobQueue=queue, filters=one_filter("JOB_NAME", "TEST1"))
 
@@ -185,10 +222,10 @@ def test_job_name_filter_matches_the_whole_name_ignoring_case(batch, queue):
 
 
 def test_job_name_filter_with_trailing_star_matches_a_prefix_ignoring_case(batch, queue):
-    exact = add_service_job(queue, "test1", status="RUNNING", created_at=1_000)
-    longer = add_service_job(queue, "Test10", status="RUNNING", created_at=2_000)
-    add_service_job(queue, "test2", status="RUNNING", created_at=3_000)
-    add_service_job(queue, "my-test1", status="RUNNING", created_at=4_000)
+    exact = add_service_job(queue, "test1", status="RUNNING", created_at=T0 + 1_000)
+    longer = add_service_job(queue, "Test10", status="RUNNING", created_at=T0 + 2_000)
+    add_service_job(queue, "test2", status="RUNNING", created_at=T0 + 3_000)
+    add_service_job(queue, "my-test1", status="RUNNING", created_at=T0 + 4_000)
 
     listed = batch.list_service_jobs(jobQueue=queue, filters=one_filter("JOB_NAME", "tEsT1*"))
 
@@ -197,7 +234,7 @@ def test_job_name_filter_with_trailing_star_matches_a_prefix_ignoring_case(batch
 
 def test_job_name_filter_star_alone_matches_every_job(batch, queue):
     jobs = [
-        add_service_job(queue, name, status="RUNNING", created_at=1_000 * (i + 1))
+        add_service_job(queue, name, status="RUNNING", created_at=T0 + 1_000 * (i + 1))
         for i, name in enumerate(["alpha", "Beta", "gamma_1"])
     ]
 
@@ -225,10 +262,10 @@ def test_job_name_filter_star_before_the_trailing_star_is_literal(batch, queue):
 
 def test_job_name_filter_returns_jobs_of_every_status(batch, queue):
     jobs = {
-        status: add_service_job(queue, "same", status=status, created_at=1_000 + i).job_id
+        status: add_service_job(queue, "same", status=status, created_at=T0 + 1_000 + i).job_id
         for i, status in enumerate(STATUSES)
     }
-    add_service_job(queue, "other", status="RUNNING", created_at=5_000)
+    add_service_job(queue, "other", status="RUNNING", created_at=T0 + 5_000)
 
     listed = batch.list_service_jobs(jobQueue=queue, filters=one_filter("JOB_NAME", "same"))
 
@@ -236,8 +273,8 @@ def test_job_name_filter_returns_jobs_of_every_status(batch, queue):
 
 
 def test_job_name_filter_ignores_job_status(batch, queue):
-    running = add_service_job(queue, "train", status="RUNNING", created_at=1_000)
-    failed = add_service_job(queue, "train", status="FAILED", created_at=2_000)
+    running = add_service_job(queue, "train", status="RUNNING", created_at=T0 + 1_000)
+    failed = add_service_job(queue, "train", status="FAILED", created_at=T0 + 2_000)
 
     listed = batch.list_service_jobs(
         jobQueue=queue, jobStatus="SUCCEEDED", filters=one_filter("JOB_NAME", "train")
@@ -250,35 +287,37 @@ def test_job_name_filter_ignores_job_status(batch, queue):
 
 
 def test_before_created_at_keeps_strictly_older_jobs(batch, queue):
-    older = add_service_job(queue, "older", status="SUCCEEDED", created_at=1_000)
-    oldest = add_service_job(queue, "oldest", status="RUNNING", created_at=500)
-    add_service_job(queue, "at-the-limit", status="RUNNING", created_at=2_000)
-    add_service_job(queue, "newer", status="RUNNING", created_at=3_000)
+    older = add_service_job(queue, "older", status="SUCCEEDED", created_at=T0 + 1_000)
+    oldest = add_service_job(queue, "oldest", status="RUNNING", created_at=T0 + 500)
+    add_service_job(queue, "at-the-limit", status="RUNNING", created_at=T0 + 2_000)
+    add_service_job(queue, "newer", status="RUNNING", created_at=T0 + 3_000)
 
     listed = batch.list_service_jobs(
-        jobQueue=queue, filters=one_filter("BEFORE_CREATED_AT", "2000")
+        jobQueue=queue, filters=one_filter("BEFORE_CREATED_AT", str(T0 + 2_000))
     )
 
     assert ids(listed) == [older.job_id, oldest.job_id]
 
 
 def test_after_created_at_keeps_strictly_newer_jobs(batch, queue):
-    add_service_job(queue, "older", status="RUNNING", created_at=1_000)
-    add_service_job(queue, "at-the-limit", status="RUNNING", created_at=2_000)
-    newer = add_service_job(queue, "newer", status="FAILED", created_at=2_001)
-    newest = add_service_job(queue, "newest", status="SUBMITTED", created_at=3_000)
+    add_service_job(queue, "older", status="RUNNING", created_at=T0 + 1_000)
+    add_service_job(queue, "at-the-limit", status="RUNNING", created_at=T0 + 2_000)
+    newer = add_service_job(queue, "newer", status="FAILED", created_at=T0 + 2_001)
+    newest = add_service_job(queue, "newest", status="SUBMITTED", created_at=T0 + 3_000)
 
-    listed = batch.list_service_jobs(jobQueue=queue, filters=one_filter("AFTER_CREATED_AT", "2000"))
+    listed = batch.list_service_jobs(
+        jobQueue=queue, filters=one_filter("AFTER_CREATED_AT", str(T0 + 2_000))
+    )
 
     assert ids(listed) == [newest.job_id, newer.job_id]
 
 
 def test_created_at_filters_ignore_job_status(batch, queue):
-    failed = add_service_job(queue, "failed", status="FAILED", created_at=1_000)
-    submitted = add_service_job(queue, "submitted", status="SUBMITTED", created_at=2_000)
+    failed = add_service_job(queue, "failed", status="FAILED", created_at=T0 + 1_000)
+    submitted = add_service_job(queue, "submitted", status="SUBMITTED", created_at=T0 + 2_000)
 
     listed = batch.list_service_jobs(
-        jobQueue=queue, jobStatus="RUNNING", filters=one_filter("AFTER_CREATED_AT", "0")
+        jobQueue=queue, jobStatus="RUNNING", filters=one_filter("AFTER_CREATED_AT", str(T0))
     )
 
     assert ids(listed) == [submitted.job_id, failed.job_id]
@@ -300,83 +339,112 @@ def test_created_at_filter_refuses_a_value_that_is_not_epoch_milliseconds(
 # -- SHARE_IDENTIFIER / QUOTA_SHARE_NAME ----------------------------------------------------
 
 
-def test_share_identifier_filter_matches_exactly_and_case_sensitively(batch, queue):
+def test_share_identifier_filter_matches_exactly_and_case_sensitively(batch, fair_queue):
     wanted = add_service_job(
-        queue, "a", status="RUNNING", share_identifier="blue", created_at=1_000
+        fair_queue, "a", status="RUNNING", share_identifier="blue", created_at=T0 + 1_000
     )
-    add_service_job(queue, "b", status="RUNNING", share_identifier="Blue", created_at=2_000)
-    add_service_job(queue, "c", status="RUNNING", share_identifier="blue2", created_at=3_000)
-    add_service_job(queue, "d", status="RUNNING", created_at=4_000)
+    add_service_job(
+        fair_queue, "b", status="RUNNING", share_identifier="Blue", created_at=T0 + 2_000
+    )
+    add_service_job(
+        fair_queue, "c", status="RUNNING", share_identifier="blue2", created_at=T0 + 3_000
+    )
+    add_service_job(
+        fair_queue, "d", status="RUNNING", share_identifier="red", created_at=T0 + 4_000
+    )
 
     listed = batch.list_service_jobs(
-        jobQueue=queue, jobStatus="RUNNING", filters=one_filter("SHARE_IDENTIFIER", "blue")
+        jobQueue=fair_queue, jobStatus="RUNNING", filters=one_filter("SHARE_IDENTIFIER", "blue")
     )
 
     assert ids(listed) == [wanted.job_id]
 
 
-def test_share_identifier_filter_combines_with_job_status(batch, queue):
-    add_service_job(queue, "a", status="RUNNING", share_identifier="blue", created_at=1_000)
-    runnable = add_service_job(
-        queue, "b", status="RUNNABLE", share_identifier="blue", created_at=2_000
+def test_share_identifier_filter_combines_with_job_status(batch, fair_queue):
+    add_service_job(
+        fair_queue, "a", status="RUNNING", share_identifier="blue", created_at=T0 + 1_000
     )
-    add_service_job(queue, "c", status="RUNNABLE", share_identifier="red", created_at=3_000)
+    runnable = add_service_job(
+        fair_queue, "b", status="RUNNABLE", share_identifier="blue", created_at=T0 + 2_000
+    )
+    add_service_job(
+        fair_queue, "c", status="RUNNABLE", share_identifier="red", created_at=T0 + 3_000
+    )
 
     listed = batch.list_service_jobs(
-        jobQueue=queue, jobStatus="RUNNABLE", filters=one_filter("SHARE_IDENTIFIER", "blue")
+        jobQueue=fair_queue, jobStatus="RUNNABLE", filters=one_filter("SHARE_IDENTIFIER", "blue")
     )
 
     assert ids(listed) == [runnable.job_id]
 
 
-def test_share_identifier_filter_without_job_status_returns_every_status(batch, queue):
+def test_share_identifier_filter_without_job_status_returns_every_status(batch, fair_queue):
     jobs = [
-        add_service_job(queue, "j", status=status, share_identifier="blue", created_at=1_000 + i)
+        add_service_job(
+            fair_queue, "j", status=status, share_identifier="blue", created_at=T0 + 1_000 + i
+        )
         for i, status in enumerate(STATUSES)
     ]
-    add_service_job(queue, "other", status="RUNNING", share_identifier="red", created_at=9_000)
+    add_service_job(
+        fair_queue, "other", status="RUNNING", share_identifier="red", created_at=T0 + 9_000
+    )
 
-    listed = batch.list_service_jobs(jobQueue=queue, filters=one_filter("SHARE_IDENTIFIER", "blue"))
+    listed = batch.list_service_jobs(
+        jobQueue=fair_queue, filters=one_filter("SHARE_IDENTIFIER", "blue")
+    )
 
     assert ids(listed) == [job.job_id for job in reversed(jobs)]
 
 
-def test_quota_share_name_filter_matches_exactly_and_case_sensitively(batch, queue):
-    wanted = add_service_job(queue, "a", status="RUNNING", quota_share_name="team-a")
-    add_service_job(queue, "b", status="RUNNING", quota_share_name="TEAM-A")
-    add_service_job(queue, "c", status="RUNNING", quota_share_name="team-ab")
-    add_service_job(queue, "d", status="RUNNING")
+@QUOTA_SHARES
+def test_quota_share_name_filter_matches_exactly_and_case_sensitively(batch, quota_queue):
+    wanted = add_service_job(quota_queue, "a", status="RUNNING", quota_share_name="team-a")
+    add_service_job(quota_queue, "b", status="RUNNING", quota_share_name="TEAM-A")
+    add_service_job(quota_queue, "c", status="RUNNING", quota_share_name="team-ab")
+    add_service_job(quota_queue, "d", status="RUNNING", quota_share_name="team-b")
 
     listed = batch.list_service_jobs(
-        jobQueue=queue, jobStatus="RUNNING", filters=one_filter("QUOTA_SHARE_NAME", "team-a")
+        jobQueue=quota_queue, jobStatus="RUNNING", filters=one_filter("QUOTA_SHARE_NAME", "team-a")
     )
 
     assert ids(listed) == [wanted.job_id]
 
 
-def test_quota_share_name_filter_combines_with_job_status(batch, queue):
-    add_service_job(queue, "a", status="RUNNING", quota_share_name="team-a", created_at=1_000)
-    succeeded = add_service_job(
-        queue, "b", status="SUCCEEDED", quota_share_name="team-a", created_at=2_000
+@QUOTA_SHARES
+def test_quota_share_name_filter_combines_with_job_status(batch, quota_queue):
+    add_service_job(
+        quota_queue, "a", status="RUNNING", quota_share_name="team-a", created_at=T0 + 1_000
     )
-    add_service_job(queue, "c", status="SUCCEEDED", quota_share_name="team-b", created_at=3_000)
+    succeeded = add_service_job(
+        quota_queue, "b", status="SUCCEEDED", quota_share_name="team-a", created_at=T0 + 2_000
+    )
+    add_service_job(
+        quota_queue, "c", status="SUCCEEDED", quota_share_name="team-b", created_at=T0 + 3_000
+    )
 
     listed = batch.list_service_jobs(
-        jobQueue=queue, jobStatus="SUCCEEDED", filters=one_filter("QUOTA_SHARE_NAME", "team-a")
+        jobQueue=quota_queue,
+        jobStatus="SUCCEEDED",
+        filters=one_filter("QUOTA_SHARE_NAME", "team-a"),
     )
 
     assert ids(listed) == [succeeded.job_id]
 
 
-def test_quota_share_name_filter_without_job_status_returns_every_status(batch, queue):
+@QUOTA_SHARES
+def test_quota_share_name_filter_without_job_status_returns_every_status(batch, quota_queue):
     jobs = [
-        add_service_job(queue, "j", status=status, quota_share_name="team-a", created_at=1_000 + i)
+        add_service_job(
+            quota_queue, "j", status=status, quota_share_name="team-a", created_at=T0 + 1_000 + i
+        )
         for i, status in enumerate(STATUSES)
     ]
-    add_service_job(queue, "other", status="RUNNING", quota_share_name="team-b", created_at=9_000)
+    add_service_job(
+        quota_queue, "other", status="RUNNING", quota_share_name="team-b", created_at=T0 + 9_000
+    )
 
     listed = batch.list_service_jobs(
-        jobQueue=queue, filters=one_filter("QUOTA_SHARE_NAME", "team-a")
+        jobQueue=quota_queue, filters=one_filter("QUOTA_SHARE_NAME", "team-a")
     )
 
     assert ids(listed) == [job.job_id for job in reversed(jobs)]
@@ -404,9 +472,9 @@ def test_legacy_job_status_filter_refuses_an_unknown_status(batch, queue):
 
 
 def test_jobs_are_ordered_newest_created_first(batch, queue):
-    middle = add_service_job(queue, "middle", status="RUNNING", created_at=2_000)
-    newest = add_service_job(queue, "newest", status="RUNNING", created_at=3_000)
-    oldest = add_service_job(queue, "oldest", status="RUNNING", created_at=1_000)
+    middle = add_service_job(queue, "middle", status="RUNNING", created_at=T0 + 2_000)
+    newest = add_service_job(queue, "newest", status="RUNNING", created_at=T0 + 3_000)
+    oldest = add_service_job(queue, "oldest", status="RUNNING", created_at=T0 + 1_000)
 
     listed = batch.list_service_jobs(jobQueue=queue)
 
@@ -414,10 +482,10 @@ def test_jobs_are_ordered_newest_created_first(batch, queue):
 
 
 def test_jobs_created_at_the_same_time_list_the_last_inserted_first(batch, queue):
-    first = add_service_job(queue, "first", status="RUNNING", created_at=2_000)
-    second = add_service_job(queue, "second", status="RUNNING", created_at=2_000)
-    older = add_service_job(queue, "older", status="RUNNING", created_at=1_000)
-    third = add_service_job(queue, "third", status="RUNNING", created_at=2_000)
+    first = add_service_job(queue, "first", status="RUNNING", created_at=T0 + 2_000)
+    second = add_service_job(queue, "second", status="RUNNING", created_at=T0 + 2_000)
+    older = add_service_job(queue, "older", status="RUNNING", created_at=T0 + 1_000)
+    third = add_service_job(queue, "third", status="RUNNING", created_at=T0 + 2_000)
 
     listed = batch.list_service_jobs(jobQueue=queue)
 
@@ -425,9 +493,9 @@ def test_jobs_created_at_the_same_time_list_the_last_inserted_first(batch, queue
 
 
 def test_filtered_jobs_are_ordered_newest_created_first(batch, queue):
-    newer = add_service_job(queue, "train", status="FAILED", created_at=5_000)
-    older = add_service_job(queue, "train", status="RUNNING", created_at=1_000)
-    newest = add_service_job(queue, "train", status="SUBMITTED", created_at=9_000)
+    newer = add_service_job(queue, "train", status="FAILED", created_at=T0 + 5_000)
+    older = add_service_job(queue, "train", status="RUNNING", created_at=T0 + 1_000)
+    newest = add_service_job(queue, "train", status="SUBMITTED", created_at=T0 + 9_000)
 
     listed = batch.list_service_jobs(jobQueue=queue, filters=one_filter("JOB_NAME", "train"))
 
@@ -438,8 +506,8 @@ def test_filtered_jobs_are_ordered_newest_created_first(batch, queue):
 
 
 def test_queue_by_name_and_by_arn_list_the_same_jobs(batch, queue):
-    older = add_service_job(queue, "older", status="RUNNING", created_at=1_000)
-    newer = add_service_job(queue, "newer", status="RUNNING", created_at=2_000)
+    older = add_service_job(queue, "older", status="RUNNING", created_at=T0 + 1_000)
+    newer = add_service_job(queue, "newer", status="RUNNING", created_at=T0 + 2_000)
     arn = batch.describe_job_queues(jobQueues=[queue])["jobQueues"][0]["jobQueueArn"]
 
     by_name = batch.list_service_jobs(jobQueue=queue)
@@ -596,7 +664,7 @@ def test_garbage_next_token_is_refused(batch, queue, token):
 
 
 def test_forged_next_token_is_refused(batch, queue):
-    add_service_job(queue, "job", status="RUNNING", created_at=1_000)
+    add_service_job(queue, "job", status="RUNNING", created_at=T0 + 1_000)
     forged = base64.urlsafe_b64encode(json.dumps([2_000, 1, "0123456789abcdef"]).encode()).decode()
 
     assert refused(batch, jobQueue=queue, nextToken=forged) == bad_request(
@@ -623,7 +691,7 @@ def encoded(parts: list[Any]) -> str:
 )
 def test_a_token_altered_for_the_same_listing_is_refused(batch, queue, tamper):
     for i in range(3):
-        add_service_job(queue, f"job{i}", status="RUNNING", created_at=1_000 + i)
+        add_service_job(queue, f"job{i}", status="RUNNING", created_at=T0 + 1_000 + i)
     token = batch.list_service_jobs(jobQueue=queue, maxResults=1)["nextToken"]
     altered = encoded(tamper(decoded(token)))
 
@@ -634,7 +702,7 @@ def test_a_token_altered_for_the_same_listing_is_refused(batch, queue, tamper):
 
 def test_a_hand_made_token_for_the_same_listing_is_refused(batch, queue):
     for i in range(3):
-        add_service_job(queue, f"job{i}", status="RUNNING", created_at=1_000 + i)
+        add_service_job(queue, f"job{i}", status="RUNNING", created_at=T0 + 1_000 + i)
     fingerprint = decoded(batch.list_service_jobs(jobQueue=queue, maxResults=1)["nextToken"])[2]
     hand_made = encoded([1_001, 10**6, fingerprint])
 
@@ -645,10 +713,10 @@ def test_a_hand_made_token_for_the_same_listing_is_refused(batch, queue):
 
 def test_a_token_still_pages_after_other_requests(batch, queue):
     for i in range(3):
-        add_service_job(queue, f"job{i}", status="RUNNING", created_at=1_000 + i)
+        add_service_job(queue, f"job{i}", status="RUNNING", created_at=T0 + 1_000 + i)
     token = batch.list_service_jobs(jobQueue=queue, maxResults=1)["nextToken"]
     batch.describe_service_environments()
-    add_service_job(queue, "later", status="RUNNING", created_at=5_000)
+    add_service_job(queue, "later", status="RUNNING", created_at=T0 + 5_000)
 
     page = batch.list_service_jobs(jobQueue=queue, maxResults=2, nextToken=token)
 
@@ -657,7 +725,7 @@ def test_a_token_still_pages_after_other_requests(batch, queue):
 
 def test_truncated_next_token_is_refused(batch, queue):
     for i in range(3):
-        add_service_job(queue, f"job{i}", status="RUNNING", created_at=1_000 + i)
+        add_service_job(queue, f"job{i}", status="RUNNING", created_at=T0 + 1_000 + i)
     token = batch.list_service_jobs(jobQueue=queue, maxResults=1)["nextToken"]
     truncated = token[: len(token) // 2]
 
@@ -668,7 +736,7 @@ def test_truncated_next_token_is_refused(batch, queue):
 
 def seed_two_pages(queue: str, status: str = "RUNNING", **fields: Any) -> None:
     for i in range(3):
-        add_service_job(queue, f"job{i}", status=status, created_at=1_000 + i, **fields)
+        add_service_job(queue, f"job{i}", status=status, created_at=T0 + 1_000 + i, **fields)
 
 
 def test_next_token_used_with_another_queue_is_refused(batch, queue):
@@ -716,15 +784,15 @@ def test_next_token_used_with_another_filter_value_is_refused(batch, queue):
     ) == bad_request(TOKEN_FOR_OTHER_REQUEST)
 
 
-def test_next_token_used_with_another_filter_name_is_refused(batch, queue):
-    seed_two_pages(queue, share_identifier="blue")
+def test_next_token_used_with_another_filter_name_is_refused(batch, fair_queue):
+    seed_two_pages(fair_queue, share_identifier="blue")
     first = batch.list_service_jobs(
-        jobQueue=queue, maxResults=2, filters=one_filter("SHARE_IDENTIFIER", "blue")
+        jobQueue=fair_queue, maxResults=2, filters=one_filter("SHARE_IDENTIFIER", "blue")
     )
 
     assert refused(
         batch,
-        jobQueue=queue,
+        jobQueue=fair_queue,
         maxResults=2,
         filters=one_filter("QUOTA_SHARE_NAME", "blue"),
         nextToken=first["nextToken"],
@@ -772,7 +840,7 @@ def test_each_account_lists_only_its_own_jobs(batch, queue, monkeypatch):
 
 def test_max_results_splits_the_listing_into_pages(batch, queue):
     jobs = [
-        add_service_job(queue, f"job{i}", status="RUNNING", created_at=1_000 * (i + 1))
+        add_service_job(queue, f"job{i}", status="RUNNING", created_at=T0 + 1_000 * (i + 1))
         for i in range(5)
     ]
     newest_first = [job.job_id for job in reversed(jobs)]
@@ -784,7 +852,7 @@ def test_max_results_splits_the_listing_into_pages(batch, queue):
 
 def test_default_page_size_is_100(batch, queue):
     jobs = [
-        add_service_job(queue, f"job{i}", status="RUNNING", created_at=1_000 + i)
+        add_service_job(queue, f"job{i}", status="RUNNING", created_at=T0 + 1_000 + i)
         for i in range(150)
     ]
     newest_first = [job.job_id for job in reversed(jobs)]
@@ -825,7 +893,7 @@ def test_job_summary_list_is_present_when_empty(batch, queue):
 
 def test_page_size_may_change_between_pages(batch, queue):
     jobs = [
-        add_service_job(queue, f"job{i}", status="RUNNING", created_at=1_000 * (i + 1))
+        add_service_job(queue, f"job{i}", status="RUNNING", created_at=T0 + 1_000 * (i + 1))
         for i in range(6)
     ]
     newest_first = [job.job_id for job in reversed(jobs)]
@@ -840,7 +908,7 @@ def test_page_size_may_change_between_pages(batch, queue):
 
 def test_next_token_from_a_queue_name_works_with_its_arn(batch, queue):
     jobs = [
-        add_service_job(queue, f"job{i}", status="RUNNING", created_at=1_000 * (i + 1))
+        add_service_job(queue, f"job{i}", status="RUNNING", created_at=T0 + 1_000 * (i + 1))
         for i in range(3)
     ]
     arn = jobs[0].job_queue
@@ -852,7 +920,9 @@ def test_next_token_from_a_queue_name_works_with_its_arn(batch, queue):
 
 
 def test_pages_split_jobs_created_at_the_same_time(batch, queue):
-    jobs = [add_service_job(queue, f"job{i}", status="RUNNING", created_at=5_000) for i in range(5)]
+    jobs = [
+        add_service_job(queue, f"job{i}", status="RUNNING", created_at=T0 + 5_000) for i in range(5)
+    ]
 
     pages = list_every_page(batch, jobQueue=queue, maxResults=2)
 
@@ -863,13 +933,13 @@ def test_pages_split_jobs_created_at_the_same_time(batch, queue):
 
 def test_next_token_keeps_working_when_jobs_are_added_between_pages(batch, queue):
     jobs = [
-        add_service_job(queue, f"job{i}", status="RUNNING", created_at=1_000 * (i + 1))
+        add_service_job(queue, f"job{i}", status="RUNNING", created_at=T0 + 1_000 * (i + 1))
         for i in range(4)
     ]
     first = batch.list_service_jobs(jobQueue=queue, maxResults=2)
-    add_service_job(queue, "newest", status="RUNNING", created_at=9_000)
-    add_service_job(queue, "newer", status="RUNNING", created_at=3_500)
-    older = add_service_job(queue, "older", status="RUNNING", created_at=1_500)
+    add_service_job(queue, "newest", status="RUNNING", created_at=T0 + 9_000)
+    add_service_job(queue, "newer", status="RUNNING", created_at=T0 + 3_500)
+    older = add_service_job(queue, "older", status="RUNNING", created_at=T0 + 1_500)
 
     rest = list_every_page(batch, jobQueue=queue, maxResults=2, nextToken=first["nextToken"])
 
@@ -883,7 +953,7 @@ def test_next_token_keeps_working_when_jobs_are_added_between_pages(batch, queue
 
 def test_next_token_keeps_working_when_listed_jobs_leave_the_status(batch, queue):
     jobs = [
-        add_service_job(queue, f"job{i}", status="RUNNING", created_at=1_000 * (i + 1))
+        add_service_job(queue, f"job{i}", status="RUNNING", created_at=T0 + 1_000 * (i + 1))
         for i in range(6)
     ]
     newest_first = [job.job_id for job in reversed(jobs)]
@@ -901,7 +971,7 @@ def test_next_token_keeps_working_when_listed_jobs_leave_the_status(batch, queue
 
 def test_next_token_keeps_working_when_jobs_change_status_under_a_name_filter(batch, queue):
     jobs = [
-        add_service_job(queue, "train", status="RUNNABLE", created_at=1_000 * (i + 1))
+        add_service_job(queue, "train", status="RUNNABLE", created_at=T0 + 1_000 * (i + 1))
         for i in range(5)
     ]
     request = {"jobQueue": queue, "maxResults": 2, "filters": one_filter("JOB_NAME", "train")}
@@ -917,7 +987,7 @@ def test_next_token_keeps_working_when_jobs_change_status_under_a_name_filter(ba
 
 def test_not_yet_listed_job_leaving_the_status_is_not_listed(batch, queue):
     jobs = [
-        add_service_job(queue, f"job{i}", status="RUNNING", created_at=1_000 * (i + 1))
+        add_service_job(queue, f"job{i}", status="RUNNING", created_at=T0 + 1_000 * (i + 1))
         for i in range(4)
     ]
     first = batch.list_service_jobs(jobQueue=queue, maxResults=2)
@@ -931,7 +1001,7 @@ def test_not_yet_listed_job_leaving_the_status_is_not_listed(batch, queue):
 
 def test_paginator_yields_every_job_once(batch, queue):
     jobs = [
-        add_service_job(queue, f"job{i}", status="SUCCEEDED", created_at=1_000 + i % 3)
+        add_service_job(queue, f"job{i}", status="SUCCEEDED", created_at=T0 + 1_000 + i % 3)
         for i in range(11)
     ]
     paginator = batch.get_paginator("list_service_jobs")
@@ -948,7 +1018,7 @@ def test_paginator_yields_every_job_once(batch, queue):
 
 def test_paginator_build_full_result_collects_every_summary(batch, queue):
     jobs = [
-        add_service_job(queue, f"job{i}", status="RUNNING", created_at=1_000 * (i + 1))
+        add_service_job(queue, f"job{i}", status="RUNNING", created_at=T0 + 1_000 * (i + 1))
         for i in range(7)
     ]
     paginator = batch.get_paginator("list_service_jobs")
@@ -971,7 +1041,7 @@ def listed_summary(batch: Any, queue: str, job: Any) -> dict[str, Any]:
 
 
 def test_summary_of_a_submitted_job(batch, queue):
-    job = add_service_job(queue, "waiting", status="SUBMITTED", created_at=1_000)
+    job = add_service_job(queue, "waiting", status="SUBMITTED", created_at=T0 + 1_000)
 
     assert listed_summary(batch, queue, job) == {
         "jobId": job.job_id,
@@ -979,14 +1049,19 @@ def test_summary_of_a_submitted_job(batch, queue):
         "jobArn": f"arn:aws:batch:{REGION}:{ACCOUNT}:service-job/{job.job_id}",
         "serviceJobType": "SAGEMAKER_TRAINING",
         "status": "SUBMITTED",
-        "createdAt": 1_000,
+        "createdAt": T0 + 1_000,
     }
 
 
 @pytest.mark.requires_botocore_member("ServiceJobSummary", "scheduledAt")
 def test_summary_of_a_running_job(batch, queue):
     job = add_service_job(
-        queue, "training", status="RUNNING", created_at=1_000, scheduled_at=2_000, started_at=3_000
+        queue,
+        "training",
+        status="RUNNING",
+        created_at=T0 + 1_000,
+        scheduled_at=T0 + 2_000,
+        started_at=T0 + 3_000,
     )
 
     assert listed_summary(batch, queue, job) == {
@@ -995,9 +1070,9 @@ def test_summary_of_a_running_job(batch, queue):
         "jobArn": job.job_arn,
         "serviceJobType": "SAGEMAKER_TRAINING",
         "status": "RUNNING",
-        "createdAt": 1_000,
-        "scheduledAt": 2_000,
-        "startedAt": 3_000,
+        "createdAt": T0 + 1_000,
+        "scheduledAt": T0 + 2_000,
+        "startedAt": T0 + 3_000,
         "latestAttempt": training_attempt(job),
     }
     assert job.training_job_arn.startswith(
@@ -1011,10 +1086,10 @@ def test_summary_of_a_succeeded_job(batch, queue):
         queue,
         "done",
         status="SUCCEEDED",
-        created_at=1_000,
-        scheduled_at=2_000,
-        started_at=3_000,
-        stopped_at=4_000,
+        created_at=T0 + 1_000,
+        scheduled_at=T0 + 2_000,
+        started_at=T0 + 3_000,
+        stopped_at=T0 + 4_000,
     )
 
     assert listed_summary(batch, queue, job) == {
@@ -1024,10 +1099,10 @@ def test_summary_of_a_succeeded_job(batch, queue):
         "serviceJobType": "SAGEMAKER_TRAINING",
         "status": "SUCCEEDED",
         "statusReason": "Received status from SageMaker: Training job completed",
-        "createdAt": 1_000,
-        "scheduledAt": 2_000,
-        "startedAt": 3_000,
-        "stoppedAt": 4_000,
+        "createdAt": T0 + 1_000,
+        "scheduledAt": T0 + 2_000,
+        "startedAt": T0 + 3_000,
+        "stoppedAt": T0 + 4_000,
         "latestAttempt": training_attempt(job),
     }
 
@@ -1037,8 +1112,8 @@ def test_summary_of_a_job_failed_before_dispatch(batch, queue):
         queue,
         "broken",
         status="FAILED",
-        created_at=1_000,
-        stopped_at=1_500,
+        created_at=T0 + 1_000,
+        stopped_at=T0 + 1_500,
         status_reason="Terminated by JobStateTimeLimit action due to reason: "
         "MISCONFIGURATION:SERVICE_ENVIRONMENT_MAX_RESOURCE",
     )
@@ -1051,41 +1126,41 @@ def test_summary_of_a_job_failed_before_dispatch(batch, queue):
         "status": "FAILED",
         "statusReason": "Terminated by JobStateTimeLimit action due to reason: "
         "MISCONFIGURATION:SERVICE_ENVIRONMENT_MAX_RESOURCE",
-        "createdAt": 1_000,
-        "stoppedAt": 1_500,
+        "createdAt": T0 + 1_000,
+        "stoppedAt": T0 + 1_500,
     }
     assert job.training_job_arn is None
 
 
-def test_summary_of_a_job_with_a_share_identifier(batch, queue):
+def test_summary_of_a_job_with_a_share_identifier(batch, fair_queue):
     job = add_service_job(
-        queue, "shared", status="RUNNABLE", created_at=1_000, share_identifier="blue"
+        fair_queue, "shared", status="RUNNABLE", created_at=T0 + 1_000, share_identifier="blue"
     )
 
-    assert listed_summary(batch, queue, job) == {
+    assert listed_summary(batch, fair_queue, job) == {
         "jobId": job.job_id,
         "jobName": "shared",
         "jobArn": job.job_arn,
         "serviceJobType": "SAGEMAKER_TRAINING",
         "status": "RUNNABLE",
-        "createdAt": 1_000,
+        "createdAt": T0 + 1_000,
         "shareIdentifier": "blue",
     }
 
 
 @pytest.mark.requires_botocore_member("ServiceJobSummary", "quotaShareName")
-def test_summary_of_a_job_with_a_quota_share(batch, queue):
+def test_summary_of_a_job_with_a_quota_share(batch, quota_queue):
     job = add_service_job(
-        queue, "quota", status="RUNNABLE", created_at=1_000, quota_share_name="team-a"
+        quota_queue, "quota", status="RUNNABLE", created_at=T0 + 1_000, quota_share_name="team-a"
     )
 
-    assert listed_summary(batch, queue, job) == {
+    assert listed_summary(batch, quota_queue, job) == {
         "jobId": job.job_id,
         "jobName": "quota",
         "jobArn": job.job_arn,
         "serviceJobType": "SAGEMAKER_TRAINING",
         "status": "RUNNABLE",
-        "createdAt": 1_000,
+        "createdAt": T0 + 1_000,
         "quotaShareName": "team-a",
     }
 
@@ -1134,7 +1209,7 @@ def test_summary_capacity_usage_sums_instance_groups_per_type(batch, queue):
         }
     )
     job = add_service_job(
-        queue, "hetero", status="RUNNABLE", created_at=1_000, service_request_payload=payload
+        queue, "hetero", status="RUNNABLE", created_at=T0 + 1_000, service_request_payload=payload
     )
 
     summary = listed_summary(batch, queue, job)
@@ -1147,7 +1222,7 @@ def test_summary_capacity_usage_sums_instance_groups_per_type(batch, queue):
 
 def test_summary_never_carries_is_terminated_for_jobs_not_terminated(batch, queue):
     for i, status in enumerate(STATUSES):
-        add_service_job(queue, "job", status=status, created_at=1_000 + i)
+        add_service_job(queue, "job", status=status, created_at=T0 + 1_000 + i)
 
     body = raw_listing(batch, jobQueue=queue, filters=one_filter("JOB_NAME", "job"))
 
@@ -1156,7 +1231,7 @@ def test_summary_never_carries_is_terminated_for_jobs_not_terminated(batch, queu
 
 
 def test_summary_of_a_job_listed_by_a_filter_is_the_same_as_by_status(batch, queue):
-    add_service_job(queue, "train", status="SUCCEEDED", created_at=1_000)
+    add_service_job(queue, "train", status="SUCCEEDED", created_at=T0 + 1_000)
 
     by_status = batch.list_service_jobs(jobQueue=queue, jobStatus="SUCCEEDED")
     by_name = batch.list_service_jobs(jobQueue=queue, filters=one_filter("JOB_NAME", "train"))
@@ -1166,9 +1241,9 @@ def test_summary_of_a_job_listed_by_a_filter_is_the_same_as_by_status(batch, que
 
 
 def test_summary_carries_is_terminated_only_once_termination_is_accepted(batch, queue):
-    stopped = add_service_job(queue, "stopped", status="RUNNABLE", created_at=2_000)
+    stopped = add_service_job(queue, "stopped", status="RUNNABLE", created_at=T0 + 2_000)
     failed = add_service_job(
-        queue, "failed", status="FAILED", created_at=1_000, status_reason="boom"
+        queue, "failed", status="FAILED", created_at=T0 + 1_000, status_reason="boom"
     )
     batch.terminate_service_job(jobId=stopped.job_id, reason="not needed")
 
@@ -1215,7 +1290,7 @@ def test_job_name_pages_are_the_newest_matches_by_either_strategy() -> None:
         environment = [{"order": 1, "serviceEnvironment": "names"}]
         backend.create_job_queue(queue, 1, None, environment, None, None, None, None)
         jobs = [
-            add_service_job(queue, name, status=status, created_at=1_700_000_000_000 + i // 3)
+            add_service_job(queue, name, status=status, created_at=T0 + 1_700_000_000_000 + i // 3)
             for i, (name, status) in enumerate(zip(names, statuses))
         ]
         filters = [{"name": "JOB_NAME", "values": [pattern + ("*" if prefix else "")]}]

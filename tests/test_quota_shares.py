@@ -15,6 +15,7 @@ from moto.batch.models import batch_backends
 import moto_batch_service as mbs
 from moto_batch_service import ServiceJobBackend, service_job_backends
 from tests.conftest import ACCOUNT, PAYLOAD, REGION, START, Clock, client_error, make_queue
+from tests.test_job_queues import make_container_queue
 
 # Quota-share operations and members exist from botocore 1.42.51 on.
 pytestmark = pytest.mark.requires_operation("CreateQuotaShare")
@@ -527,25 +528,52 @@ def test_invalid_quota_share_is_refused_and_not_stored(batch, qq, override, mess
     assert backend().quota_shares == {}
 
 
-@pytest.mark.parametrize("policy", [None, "fair"], ids=["fifo-queue", "fair-share-queue"])
-def test_quota_share_needs_a_queue_with_a_quota_share_policy(batch, policy):
+def not_quota_management(queue: str) -> tuple[str, str, int]:
+    """The refusal of a quota-share operation on an existing queue without quota management."""
+    return (
+        "ClientException",
+        f"Job queue {queue} is not a quota-management SAGEMAKER_TRAINING job queue; quota "
+        "shares need a SAGEMAKER_TRAINING job queue whose scheduling policy has a "
+        "quotaSharePolicy",
+        400,
+    )
+
+
+def queue_without_quota_management(batch: Any, kind: str) -> str:
+    """An existing queue of ``kind`` (container, fifo, fair-share) named "plain"; how a
+    request names it (the container queue by its ARN, the others by name)."""
+    if kind == "container":
+        return make_container_queue(batch, "plain")
     extra = {}
-    if policy:
+    if kind == "fair-share":
         extra["schedulingPolicyArn"] = batch.create_scheduling_policy(
             name="fair", fairsharePolicy={}
         )["arn"]
-    make_queue(batch, "plain", **extra)
+    return make_queue(batch, "plain", **extra)
+
+
+NOT_QUOTA_QUEUES = pytest.mark.parametrize("kind", ["container", "fifo", "fair-share"])
+
+
+@NOT_QUOTA_QUEUES
+def test_create_quota_share_needs_a_quota_management_queue(batch, kind):
+    queue = queue_without_quota_management(batch, kind)
 
     with pytest.raises(ClientError) as error:
-        batch.create_quota_share(**share_request(jobQueue="plain"))
+        batch.create_quota_share(**share_request(jobQueue=queue))
 
-    assert client_error(error) == (
-        "ClientException",
-        "Job queue plain has no quota-share scheduling policy; quota shares need a queue whose "
-        "scheduling policy has a quotaSharePolicy",
-        400,
-    )
+    assert client_error(error) == not_quota_management("plain")
     assert backend().quota_shares == {}
+
+
+@NOT_QUOTA_QUEUES
+def test_list_quota_shares_needs_a_quota_management_queue(batch, kind):
+    queue = queue_without_quota_management(batch, kind)
+
+    with pytest.raises(ClientError) as error:
+        batch.list_quota_shares(jobQueue=queue)
+
+    assert client_error(error) == not_quota_management("plain")
 
 
 def test_quota_share_name_is_unique_in_its_queue(batch, qq):

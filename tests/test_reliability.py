@@ -169,13 +169,11 @@ def test_a_forged_next_token_nested_deeply_is_refused(batch, queue):
     )
 
 
-def test_a_seeded_job_with_a_deeply_nested_payload_has_no_capacity_usage(batch, queue):
-    job = mbs.add_service_job(queue, "deep", service_request_payload=deep(1000))
+def test_a_seeded_job_with_a_payload_nested_as_deep_as_allowed_has_no_capacity_usage(batch, queue):
+    nested = f'{{"TrainingJobName": "deep", "ResourceConfig": {deep(63)}}}'  # 64 levels
+    job = mbs.add_service_job(queue, "deep", service_request_payload=nested)
     described = batch.describe_service_job(jobId=job.job_id)
-    assert (described["serviceRequestPayload"], "capacityUsage" in described) == (
-        deep(1000),
-        False,
-    )
+    assert (described["serviceRequestPayload"], "capacityUsage" in described) == (nested, False)
 
 
 def test_a_steering_body_nested_too_deeply_is_refused(batch, queue):

@@ -488,9 +488,7 @@ def test_python_m_moto_batch_service_serves_service_jobs_on_127_0_0_1_by_default
 
 
 def test_the_console_script_serves_service_jobs(tmp_path):
-    script = shutil.which("moto-batch-service-server", path=str(Path(sys.executable).parent))
-    script = script or shutil.which("moto-batch-service-server")
-    assert script is not None, "the console script is not installed: pip install -e ."
+    script = console_script()
     port = free_port()
     log = tmp_path / "server.log"
 
@@ -498,3 +496,30 @@ def test_the_console_script_serves_service_jobs(tmp_path):
 
     assert arn == ENV_ARN
     assert f" * Running on http://127.0.0.1:{port}" in log.read_text().splitlines()
+
+
+def console_script() -> str:
+    script = shutil.which("moto-batch-service-server", path=str(Path(sys.executable).parent))
+    script = script or shutil.which("moto-batch-service-server")
+    assert script is not None, "the console script is not installed: pip install -e ."
+    return script
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        pytest.param(
+            [sys.executable, "-m", "moto_batch_service", "--help"],
+            "python -m moto_batch_service",
+            id="python-m",
+        ),
+        pytest.param(None, "moto-batch-service-server", id="console-script"),
+    ],
+)
+def test_help_names_the_command_typed(command, name):
+    command = command or [console_script(), "--help"]
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=120, env=clean_env(), check=True
+    )
+
+    assert done.stdout.splitlines()[0].split(" [")[0] == f"usage: {name}"

@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from moto.server import create_backend_app
 
 import moto_batch_service as mbs
-from tests.conftest import answer_body, client_error, submit
+from tests.conftest import START, answer_body, client_error, submit
 
 
 def post(operation: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -45,7 +45,9 @@ def test_terminating_a_submitted_job_by_arn_fails_it_at_once(batch, queue):
 
 
 def test_terminating_a_running_job_marks_it_then_fails_it_and_closes_the_attempt(batch, queue):
-    job = mbs.add_service_job(queue, "busy", status="RUNNING", created_at=1000, started_at=2000)
+    job = mbs.add_service_job(
+        queue, "busy", status="RUNNING", created_at=START, started_at=START + 1000
+    )
     batch.terminate_service_job(jobId=job.job_id, reason="stop it")
     assert job.is_terminated is True
     assert job.status == "RUNNING"  # SageMaker is asked to stop the training job first
@@ -55,7 +57,7 @@ def test_terminating_a_running_job_marks_it_then_fails_it_and_closes_the_attempt
     assert described["attempts"] == [
         {
             "serviceResourceId": {"name": "TrainingJobArn", "value": job.training_job_arn},
-            "startedAt": 2000,
+            "startedAt": START + 1000,
             "stoppedAt": described["stoppedAt"],
             "statusReason": "stop it",
         }

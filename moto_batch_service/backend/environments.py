@@ -326,22 +326,19 @@ class EnvironmentBackend:
         del self.store.queues[queue.name]
 
     # -- seeding (see ``seeding``) ----------------------------------------------------
-    def ensure_queue(self, identifier: str) -> ServiceQueue:
-        """The queue by name or ARN; a SAGEMAKER_TRAINING queue with its own environment if new."""
+    def ensure_queue(self, identifier: str, fair_share: bool = False) -> ServiceQueue:
+        """The queue by name or ARN; a SAGEMAKER_TRAINING queue with its own environment if
+        new: FIFO, or with the fair-share scheduling policy ``<name>-fair-share`` (made if
+        missing, with moto's defaults) when ``fair_share``."""
         queue = self.store.find_queue(identifier)
         if queue is not None:
             return queue
-        name = identifier
-        if identifier.startswith("arn:"):
-            prefix = self.store.arn_prefix + "job-queue/"
-            if not identifier.startswith(prefix):
-                raise ClientException(
-                    f"{cut(identifier)} is not a job queue ARN of account {self.store.account_id} "
-                    f"in {self.store.region_name}"
-                )
-            name = identifier[len(prefix) :]
-        if self.store.container_queue_exists(name):
-            raise ClientException(f"Job queue {name} is not of type SAGEMAKER_TRAINING")
+        name = new_queue_name(self.store, identifier)
+        policy_arn = fair_share_policy_arn(self.store, name) if fair_share else None
+        if policy_arn is not None and not self.store.moto_batch.describe_scheduling_policies(
+            [policy_arn]
+        ):
+            self.store.moto_batch.create_scheduling_policy(f"{name}-fair-share", {}, {})
         env = self.store.environments.get(name) or self.create_service_environment(
             name,
             SAGEMAKER_TRAINING,
@@ -355,7 +352,36 @@ class EnvironmentBackend:
             "ENABLED",
             [{"order": 1, "serviceEnvironment": env.arn}],
             None,
-            None,
+            policy_arn,
             None,
             None,
         )
+
+
+def new_queue_name(store: Store, identifier: str) -> str:
+    """The name ``ensure_queue`` gives the queue it creates for ``identifier`` (a name or an
+    ARN of the store's account and region, not a container queue's), creating nothing."""
+    name = identifier
+    if identifier.startswith("arn:"):
+        prefix = store.arn_prefix + "job-queue/"
+        if not identifier.startswith(prefix):
+            raise ClientException(
+                f"{cut(identifier)} is not a job queue ARN of account {store.account_id} "
+                f"in {store.region_name}"
+            )
+        name = identifier[len(prefix) :]
+    if store.container_queue_exists(name):
+        raise ClientException(f"Job queue {name} is not of type SAGEMAKER_TRAINING")
+    return name
+
+
+def fair_share_policy_arn(store: Store, queue_name: str) -> str:
+    """The ARN of the fair-share scheduling policy ``ensure_queue`` gives a new queue
+    ``queue_name``; refused if a quota-share policy already has its name."""
+    arn = f"{store.arn_prefix}scheduling-policy/{queue_name}-fair-share"
+    if arn in store.quota_policies:
+        raise ClientException(
+            f"Scheduling policy {queue_name}-fair-share is a quota-share policy: a new job "
+            f"queue {queue_name} cannot take it as its fair-share scheduling policy"
+        )
+    return arn

@@ -11,8 +11,9 @@ from ..rules.statuses import FAILED
 from ..scheduling.tracking import Tracker
 from ..state import clock, quota
 from ..state.listing import page_size, request_fingerprint, seq_page
+from ..state.models import ServiceQueue
 from ..state.quota import QuotaShare, quota_share_policy
-from ..state.store import ALREADY_EXISTS, Store
+from ..state.store import ALREADY_EXISTS, Store, queue_not_found
 
 
 class QuotaShareBackend:
@@ -24,6 +25,22 @@ class QuotaShareBackend:
 
     store: Store
     tracker: Tracker
+
+    def _quota_queue(self, identifier: str) -> ServiceQueue:
+        """The quota-management queue by name or ARN; any other existing queue (a container
+        queue, a FIFO or fair-share SAGEMAKER_TRAINING queue) is refused, saying so."""
+        queue = self.store.find_queue(identifier)
+        if queue is not None and self.store.policy_kind(queue) == "QUOTA":
+            return queue
+        container = None if queue is not None else self.store.moto_batch.get_job_queue(identifier)
+        if queue is None and container is None:
+            raise queue_not_found(identifier)
+        name = queue.name if queue is not None else str(getattr(container, "name", identifier))
+        raise ClientException(
+            f"Job queue {name} is not a quota-management SAGEMAKER_TRAINING job queue; "
+            "quota shares need a SAGEMAKER_TRAINING job queue whose scheduling policy has "
+            "a quotaSharePolicy"
+        )
 
     def get_quota_share(self, arn: str | None) -> QuotaShare:
         """GetQuotaShare: the quota share an ARN names."""
@@ -55,13 +72,8 @@ class QuotaShareBackend:
             check.state(state),
             check.tags(tags),
         )
-        queue = self.store.get_queue(job_queue)
+        queue = self._quota_queue(job_queue)
         arn = QuotaShare.arn_of(queue.arn, name)
-        if self.store.policy_kind(queue) != "QUOTA":
-            raise ClientException(
-                f"Job queue {queue.name} has no quota-share scheduling policy; quota shares "
-                "need a queue whose scheduling policy has a quotaSharePolicy"
-            )
         if arn in self.store.quota_shares:
             raise ClientException(ALREADY_EXISTS)
         if len(self.store.queue_shares(queue)) >= quota.MAX_SHARES_PER_QUEUE:
@@ -79,7 +91,7 @@ class QuotaShareBackend:
         limit = page_size(max_results)
         if not job_queue:
             raise missing("jobQueue")
-        queue = self.store.get_queue(job_queue)
+        queue = self._quota_queue(job_queue)
         return seq_page(
             self.store.queue_shares(queue),
             limit,

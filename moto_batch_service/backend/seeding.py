@@ -26,6 +26,8 @@ from ..rules.statuses import COMPLETED_REASON, DISPATCHED, STATUSES, TERMINAL, S
 from ..state import clock
 from ..state.views import ServiceJobView
 from . import ServiceJobBackend, service_job_backends
+from .environments import fair_share_policy_arn, new_queue_name
+from .service_jobs import check_shares
 
 Timestamp = Union[int, float, datetime]
 _ATTEMPT_MEMBERS = {"serviceResourceId", "startedAt", "stoppedAt", "statusReason"}
@@ -42,8 +44,75 @@ def to_epoch_ms(value: Timestamp) -> int:
     return int(value)
 
 
-def _optional_ms(value: Timestamp | None) -> int | None:
-    return None if value is None else to_epoch_ms(value)
+EARLIEST_MS = 946_684_800_000
+"""2000-01-01T00:00:00Z in epoch milliseconds: no service job is older."""
+
+
+def _time(argument: str, value: Timestamp) -> int:
+    """A seeded time in epoch milliseconds: not negative, not before 2000-01-01."""
+    ms = to_epoch_ms(value)
+    if ms < 0:
+        raise invalid_value(argument, value, "a time cannot be negative")
+    if ms < EARLIEST_MS:
+        raise invalid_value(
+            argument, value, "it is before 2000-01-01: give epoch milliseconds, not seconds"
+        )
+    return ms
+
+
+def _in_order(times: list[tuple[str, int | None]]) -> None:
+    """Refuse a time before one that comes earlier in a job's life (``times`` in that order)."""
+    given: list[tuple[str, int]] = [(argument, ms) for argument, ms in times if ms is not None]
+    for at, (argument, ms) in enumerate(given):
+        for earlier, earlier_ms in given[:at]:
+            if ms < earlier_ms:
+                raise invalid_value(argument, ms, f"it is before {earlier} ({earlier_ms})")
+
+
+def _payload(value: Any, job_name: str) -> str:
+    """The payload to store: a JSON object given as a string or a dict (stored as JSON);
+    by default ``{"TrainingJobName": job_name}``."""
+    if value is None:
+        return json.dumps({"TrainingJobName": job_name})
+    if isinstance(value, dict):
+        try:
+            text = json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError, RecursionError) as error:
+            raise invalid_value(
+                "service_request_payload", value, f"the dict cannot be written as JSON ({error})"
+            ) from None
+    elif isinstance(value, str):
+        check.payload(value)  # its size and nesting first: json would recurse as deep
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            decoded = None
+        if not isinstance(decoded, dict):
+            raise invalid_value(
+                "service_request_payload", value, "it must be a JSON object, as a string or a dict"
+            )
+        text = value
+    else:
+        raise invalid_value(
+            "service_request_payload", value, "it must be a JSON object, as a string or a dict"
+        )
+    return check.payload(text)
+
+
+SEED_SENTENCES = {
+    "share_missing": "share_identifier must be given: job queue {queue} has a fair-share "
+    "scheduling policy",
+    "share_forbidden": "share_identifier cannot be used: job queue {queue} has no fair-share "
+    "scheduling policy",
+    "quota_missing": "quota_share_name must be given: job queue {queue} has a quota-share "
+    "scheduling policy",
+    "quota_unknown": "quota_share_name {share} names no quota share of job queue {queue}",
+    "quota_disabled": "quota_share_name {share} names a DISABLED quota share of job queue "
+    "{queue}, which accepts no new jobs",
+    "quota_forbidden": "quota_share_name cannot be used: job queue {queue} has no quota-share "
+    "scheduling policy",
+}
+"""``add_service_job``'s sentences for the share rules SubmitServiceJob applies."""
 
 
 ACCOUNT_ID = re.compile(r"[0-9]{12}")
@@ -112,7 +181,7 @@ def add_service_job(
     quota_share_name: str | None = None,
     scheduling_priority: int | None = None,
     tags: dict[str, str] | None = None,
-    service_request_payload: str | None = None,
+    service_request_payload: str | dict[str, Any] | None = None,
     attempts: list[dict[str, Any]] | None = None,
     account_id: str | None = None,
     region_name: str | None = None,
@@ -120,10 +189,17 @@ def add_service_job(
     """Store a service job in ``job_queue`` (name or ARN) exactly as described.
 
     A queue that does not exist yet is created as a SAGEMAKER_TRAINING queue
-    with a service environment of the same name. Times left out are derived
-    from ``created_at`` (default: now) the way AWS would have set them for a
-    job in ``status``. Returns the stored job (``.job_id``, ``.job_arn``, ...).
-    Refused arguments raise ``ServiceJobHelperError`` and store nothing.
+    with a service environment of the same name: a FIFO queue, or, when the job has a
+    ``share_identifier``, one with the fair-share scheduling policy ``<name>-fair-share``.
+    Times left out are derived from ``created_at`` (default: now) the way AWS would have
+    set them for a job in ``status``. Returns the stored job (``.job_id``, ``.job_arn``, ...).
+
+    Only what AWS can produce is stored: the queue's scheduling policy decides
+    ``share_identifier`` and ``quota_share_name`` as SubmitServiceJob does; times are
+    epoch milliseconds (or ``datetime``) from 2000-01-01 on, none before ``created_at``
+    and in the order of a job's life; ``service_request_payload`` is a JSON object, as a
+    string or a dict (stored as JSON). Refused arguments raise ``ServiceJobHelperError``
+    and store nothing.
     """
     with _helper_errors():
         if status not in STATUSES:
@@ -132,9 +208,42 @@ def add_service_job(
         check.name("jobName", job_name)
         check.int_range("schedulingPriority", scheduling_priority, 0, 9999)
         job_tags = check.tags(tags)
-        created = clock.now_ms() if created_at is None else to_epoch_ms(created_at)
-        scheduled, started, stopped = map(_optional_ms, (scheduled_at, started_at, stopped_at))
+        created = clock.now_ms() if created_at is None else _time("created_at", created_at)
+        scheduled, started, stopped = (
+            None if value is None else _time(argument, value)
+            for argument, value in (
+                ("scheduled_at", scheduled_at),
+                ("started_at", started_at),
+                ("stopped_at", stopped_at),
+            )
+        )
+        _in_order(
+            [
+                ("created_at", created),
+                ("scheduled_at", scheduled),
+                ("started_at", started),
+                ("stopped_at", stopped),
+            ]
+        )
         seeded_attempts = [_attempt(a, i) for i, a in enumerate(attempts or [])]
+        payload = _payload(service_request_payload, job_name)
+        queue = backend.store.find_queue(job_queue)
+        fair_share = queue is None and bool(share_identifier)  # a new queue that fits the job
+        if queue is None:
+            queue_name = new_queue_name(backend.store, job_queue)
+            if fair_share:
+                fair_share_policy_arn(backend.store, queue_name)
+        else:
+            queue_name = queue.name
+        check_shares(
+            backend.store,
+            queue,
+            queue_name,
+            share_identifier,
+            quota_share_name,
+            SEED_SENTENCES,
+            "FAIRSHARE" if fair_share else None,
+        )
         dispatched = (
             status in DISPATCHED
             or status == ServiceJobStatus.SUCCEEDED.value
@@ -143,12 +252,12 @@ def add_service_job(
                 and (scheduled or started or seeded_attempts)
             )
         )
-        queue = backend.ensure_queue(job_queue)
+        # Everything is checked: from here on nothing refuses, so nothing is half made.
         job = backend.seed_job(
-            queue,
+            queue if queue is not None else backend.ensure_queue(job_queue, fair_share),
             job_name,
             created,
-            service_request_payload or json.dumps({"TrainingJobName": job_name}),
+            payload,
             status=status,
             share_identifier=share_identifier,
             quota_share_name=quota_share_name,
@@ -186,7 +295,7 @@ def _attempt(raw: dict[str, Any], index: int) -> dict[str, Any]:
     attempt = dict(raw)
     for member in ("startedAt", "stoppedAt"):
         if member in attempt:
-            attempt[member] = to_epoch_ms(attempt[member])
+            attempt[member] = _time(f"attempts[{index}].{member}", attempt[member])
     return attempt
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from .._moto.common import mock_random
@@ -55,6 +56,56 @@ def _looks_like_job_id(identifier: str, arn_prefix: str) -> bool:
     if identifier.startswith("arn:"):
         identifier = identifier[len(arn_prefix) :] if identifier.startswith(arn_prefix) else ""
     return bool(_UUID.match(identifier))
+
+
+SUBMIT_SENTENCES = {
+    "share_missing": "shareIdentifier must be provided: job queue {queue} has a fair-share "
+    "scheduling policy",
+    "share_forbidden": "shareIdentifier cannot be used: job queue {queue} has no fair-share "
+    "scheduling policy",
+    "quota_missing": "quotaShareName must be provided: job queue {queue} has a quota-share "
+    "scheduling policy",
+    "quota_unknown": "Quota share {share} does not exist in job queue {queue}",
+    "quota_disabled": "Quota share {share} is DISABLED and accepts no new jobs",
+    "quota_forbidden": "quotaShareName cannot be used: job queue {queue} has no quota-share policy",
+}
+"""SubmitServiceJob's sentences for the rules of ``check_shares``."""
+
+
+def check_shares(
+    store: Store,
+    queue: ServiceQueue | None,
+    queue_name: str,
+    share_identifier: str | None,
+    quota_share_name: str | None,
+    sentences: Mapping[str, str] = SUBMIT_SENTENCES,
+    new_kind: str | None = None,
+) -> None:
+    """Refuse a job's share identifier and quota share that its queue's scheduling policy
+    rules out: a fair-share queue needs a share identifier, no other queue takes one; a
+    quota-management queue needs an ENABLED quota share of its own, no other queue takes one.
+    ``queue`` is None for a queue not created yet, whose policy will be ``new_kind`` (None:
+    FIFO, or FAIRSHARE); ``sentences`` words each refusal."""
+    kind = new_kind if queue is None else store.policy_kind(queue)
+
+    def refused(rule: str, share: str = "") -> ClientException:
+        return ClientException(sentences[rule].format(queue=queue_name, share=share))
+
+    if kind == "FAIRSHARE" and not share_identifier:
+        raise refused("share_missing")
+    if share_identifier and kind != "FAIRSHARE":
+        raise refused("share_forbidden")
+    if kind == "QUOTA":
+        assert queue is not None  # only a stored queue has a scheduling policy
+        if not quota_share_name:
+            raise refused("quota_missing")
+        share = store.quota_shares.get(f"{queue.arn}/quota-share/{quota_share_name}")
+        if share is None:
+            raise refused("quota_unknown", cut(quota_share_name))
+        if share.state != "ENABLED":
+            raise refused("quota_disabled", quota_share_name)
+    elif quota_share_name:
+        raise refused("quota_forbidden")
 
 
 CLIENT_TOKEN_MS = 8 * 3600 * 1000
@@ -113,7 +164,7 @@ class JobBackend:
             "tags": check.tags(tags),
         }
         queue = self._submittable_queue(job_queue)
-        self._check_shares(queue, share_identifier, quota_share_name)
+        check_shares(self.store, queue, queue.name, share_identifier, quota_share_name)
         request["job_queue"] = queue.arn  # the same queue, by name or ARN, is the same request
         if client_token is not None:
             fingerprint = hashlib.sha256(
@@ -160,40 +211,6 @@ class JobBackend:
         if queue.state != "ENABLED":
             raise ClientException(f"Job queue {queue.name} is DISABLED and accepts no new jobs")
         return queue
-
-    def _check_shares(
-        self, queue: ServiceQueue, share_identifier: str | None, quota_share_name: str | None
-    ) -> None:
-        kind = self.store.policy_kind(queue)
-        if kind == "FAIRSHARE" and not share_identifier:
-            raise ClientException(
-                f"shareIdentifier must be provided: job queue {queue.name} has a fair-share "
-                "scheduling policy"
-            )
-        if share_identifier and kind != "FAIRSHARE":
-            raise ClientException(
-                f"shareIdentifier cannot be used: job queue {queue.name} has no fair-share "
-                "scheduling policy"
-            )
-        if kind == "QUOTA":
-            if not quota_share_name:
-                raise ClientException(
-                    f"quotaShareName must be provided: job queue {queue.name} has a quota-share "
-                    "scheduling policy"
-                )
-            share = self.store.quota_shares.get(f"{queue.arn}/quota-share/{quota_share_name}")
-            if share is None:
-                raise ClientException(
-                    f"Quota share {cut(quota_share_name)} does not exist in job queue {queue.name}"
-                )
-            if share.state != "ENABLED":
-                raise ClientException(
-                    f"Quota share {quota_share_name} is DISABLED and accepts no new jobs"
-                )
-        elif quota_share_name:
-            raise ClientException(
-                f"quotaShareName cannot be used: job queue {queue.name} has no quota-share policy"
-            )
 
     def _check_share_limit(self, queue: ServiceQueue, share_identifier: str) -> None:
         """Refuse a job that would add a 501st active share identifier to a fair-share queue."""

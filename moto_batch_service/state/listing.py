@@ -92,7 +92,7 @@ def one_filter(filters: list[Any] | None) -> tuple[str | None, str | None]:
     if not isinstance(name, str) or not name:
         raise missing("filters[0].name")
     if name not in FILTER_NAMES:
-        raise not_one_of("filters[0].name", name, FILTER_NAMES[:-1])
+        raise not_one_of("filters[0].name", name, FILTER_NAMES)
     if not isinstance(values, list) or not values:
         raise ClientException(f"Filter {name} must have exactly one value.")
     if len(values) > 1:
