@@ -1002,33 +1002,40 @@ def test_submit_to_a_quota_managed_queue_needs_a_quota_share_name(batch, qq):
     assert backend().jobs == {}
 
 
-def test_submit_to_an_unknown_quota_share_is_refused(batch, qq):
+REFUSED_SUBMITS = [
+    pytest.param(
+        "b", {}, "Quota share b does not exist in job queue qq", id="share-of-another-queue"
+    ),
+    pytest.param(
+        "off", {}, "Quota share off is DISABLED and accepts no new jobs", id="disabled-share"
+    ),
+    pytest.param(
+        "a",
+        {"shareIdentifier": "a"},
+        "shareIdentifier cannot be used: job queue qq has no fair-share scheduling policy",
+        id="share-identifier",
+    ),
+    pytest.param(
+        "a",
+        {"preemptionConfiguration": {"preemptionRetriesBeforeTermination": -1}},
+        "Invalid value for preemptionConfiguration.preemptionRetriesBeforeTermination (-1): "
+        "it must be at least 0",
+        id="negative-preemption-retries",
+    ),
+]
+
+
+@pytest.mark.parametrize(("share", "extra", "message"), REFUSED_SUBMITS)
+def test_refused_submit_to_a_quota_managed_queue_stores_nothing(batch, qq, share, extra, message):
     create_share(batch, "qq", "a")
+    create_share(batch, "qq", "off", state="DISABLED")
     quota_queue(batch, "other")
     create_share(batch, "other", "b")
 
     with pytest.raises(ClientError) as error:
-        submit(batch, "qq", "job", "b")
+        submit(batch, "qq", "job", share, **extra)
 
-    assert client_error(error) == (
-        "ClientException",
-        "Quota share b does not exist in job queue qq",
-        400,
-    )
-    assert backend().jobs == {}
-
-
-def test_submit_to_a_disabled_quota_share_is_refused(batch, qq):
-    create_share(batch, "qq", "a", state="DISABLED")
-
-    with pytest.raises(ClientError) as error:
-        submit(batch, "qq", "job", "a")
-
-    assert client_error(error) == (
-        "ClientException",
-        "Quota share a is DISABLED and accepts no new jobs",
-        400,
-    )
+    assert client_error(error) == ("ClientException", message, 400)
     assert backend().jobs == {}
 
 
@@ -1040,40 +1047,6 @@ def test_disabling_a_quota_share_lets_its_submitted_jobs_finish(batch, qq):
     look(batch, "qq", "job", times=6)
 
     assert describe(batch, job_id)["status"] == "SUCCEEDED"
-
-
-def test_submit_with_a_share_identifier_to_a_quota_managed_queue_is_refused(batch, qq):
-    create_share(batch, "qq", "a")
-
-    with pytest.raises(ClientError) as error:
-        submit(batch, "qq", "job", "a", shareIdentifier="a")
-
-    assert client_error(error) == (
-        "ClientException",
-        "shareIdentifier cannot be used: job queue qq has no fair-share scheduling policy",
-        400,
-    )
-    assert backend().jobs == {}
-
-
-def test_submit_with_a_negative_preemption_retry_count_is_refused(batch, qq):
-    create_share(batch, "qq", "a")
-
-    with pytest.raises(ClientError) as error:
-        submit(
-            batch,
-            "qq",
-            "job",
-            "a",
-            preemptionConfiguration={"preemptionRetriesBeforeTermination": -1},
-        )
-
-    assert client_error(error) == (
-        "ClientException",
-        "Invalid value for preemptionConfiguration.preemptionRetriesBeforeTermination (-1): "
-        "it must be at least 0",
-        400,
-    )
 
 
 # -- the QUOTA_SHARE_NAME filter -----------------------------------------------------------
@@ -1249,8 +1222,9 @@ def test_job_of_an_instance_type_its_share_does_not_limit_never_runs(batch):
     assert (described["status"], described["statusReason"]) == ("RUNNABLE", OVER_SHARE_LIMITS)
 
 
-def test_lend_and_borrow_share_borrows_what_a_lending_share_leaves_idle(batch, qq):
-    create_share(batch, "qq", "lender", 2, "LEND")
+@pytest.mark.parametrize("lender", ["LEND", "LEND_AND_BORROW"])
+def test_lend_and_borrow_share_borrows_what_another_share_leaves_idle(batch, qq, lender):
+    create_share(batch, "qq", "lender", 2, lender)
     create_share(batch, "qq", "borrower", 2, "LEND_AND_BORROW")
     for name in ("b1", "b2", "b3", "b4", "b5"):
         submit(batch, "qq", name, "borrower")
@@ -1264,23 +1238,6 @@ def test_lend_and_borrow_share_borrows_what_a_lending_share_leaves_idle(batch, q
         "b3": "SCHEDULED",
         "b4": "SCHEDULED",
         "b5": "RUNNABLE",
-    }
-
-
-def test_lend_and_borrow_share_borrows_from_another_lend_and_borrow_share(batch, qq):
-    create_share(batch, "qq", "x", 2, "LEND_AND_BORROW")
-    create_share(batch, "qq", "y", 2, "LEND_AND_BORROW")
-    for name in ("x1", "x2", "x3", "x4", "x5"):
-        submit(batch, "qq", name, "x")
-
-    look(batch, "qq", times=3)
-
-    assert statuses() == {
-        "x1": "SCHEDULED",
-        "x2": "SCHEDULED",
-        "x3": "SCHEDULED",
-        "x4": "SCHEDULED",
-        "x5": "RUNNABLE",
     }
 
 
@@ -1671,12 +1628,39 @@ def test_preempted_job_runs_again_with_a_new_training_job_once_capacity_is_idle(
     }
 
 
-def test_preemption_does_not_use_an_attempt_of_the_retry_strategy(batch, clock):
+def borrowing_queue(batch: Any) -> None:
+    """Queue "qq" on 2 ml.m5.xlarge: "lender" (LEND 1) and "borrower" (LEND_AND_BORROW 1)."""
     quota_queue(batch, capacity=limits((2, ML)))
     create_share(batch, "qq", "lender", 1, "LEND")
     create_share(batch, "qq", "borrower", 1, "LEND_AND_BORROW")
-    borrowing = submit(batch, "qq", "b1", "borrower", 2, retryStrategy={"attempts": 1})
-    look(batch, "qq", "b1", times=3)  # SCHEDULED, borrowing 1
+
+
+def scheduled_borrower(batch: Any, **extra: Any) -> str:
+    """On a ``borrowing_queue``, job "b1" of "borrower" needing 2 instances, looked at until
+    SCHEDULED (at START, borrowing 1); its jobId."""
+    borrowing_queue(batch)
+    job_id = submit(batch, "qq", "b1", "borrower", 2, **extra)
+    look(batch, "qq", "b1", times=3)
+    return job_id
+
+
+def preempted_once_at_start_plus_10_s(training: str) -> dict[str, Any]:
+    """The preemptionSummary of a job whose SCHEDULED attempt ``training`` was preempted
+    (never started) at START + 10 s."""
+    return {
+        "preemptedAttemptCount": 1,
+        "recentPreemptedAttempts": [
+            {
+                "serviceResourceId": {"name": "TrainingJobArn", "value": training},
+                "stoppedAt": START + 10_000,
+                "statusReason": PREEMPTED,
+            }
+        ],
+    }
+
+
+def test_preemption_does_not_use_an_attempt_of_the_retry_strategy(batch, clock):
+    borrowing = scheduled_borrower(batch, retryStrategy={"attempts": 1})
     reclaim(batch, clock)
     mbs.plan_service_job_attempts(borrowing, mbs.fail_attempt("AlgorithmError: boom"))
     look(batch, "qq", "a1", times=3)  # a1 finishes, b1 may borrow again
@@ -1691,40 +1675,20 @@ def test_preemption_does_not_use_an_attempt_of_the_retry_strategy(batch, clock):
 
 
 def test_preempted_scheduled_job_has_no_start_time_in_its_preempted_attempt(batch, clock):
-    quota_queue(batch, capacity=limits((2, ML)))
-    create_share(batch, "qq", "lender", 1, "LEND")
-    create_share(batch, "qq", "borrower", 1, "LEND_AND_BORROW")
-    borrowing = submit(batch, "qq", "b1", "borrower", 2)
-    look(batch, "qq", "b1", times=3)  # SCHEDULED at START
+    borrowing = scheduled_borrower(batch)
     training = current_training_job(borrowing)
 
     reclaim(batch, clock)  # b1 is STARTING when it is preempted
 
-    assert describe(batch, borrowing)["preemptionSummary"] == {
-        "preemptedAttemptCount": 1,
-        "recentPreemptedAttempts": [
-            {
-                "serviceResourceId": {"name": "TrainingJobArn", "value": training},
-                "stoppedAt": START + 10_000,
-                "statusReason": PREEMPTED,
-            }
-        ],
-    }
+    assert describe(batch, borrowing)["preemptionSummary"] == preempted_once_at_start_plus_10_s(
+        training
+    )
 
 
 def test_job_with_no_preemption_retries_fails_when_preempted(batch, clock):
-    quota_queue(batch, capacity=limits((2, ML)))
-    create_share(batch, "qq", "lender", 1, "LEND")
-    create_share(batch, "qq", "borrower", 1, "LEND_AND_BORROW")
-    borrowing = submit(
-        batch,
-        "qq",
-        "b1",
-        "borrower",
-        2,
-        preemptionConfiguration={"preemptionRetriesBeforeTermination": 0},
+    borrowing = scheduled_borrower(
+        batch, preemptionConfiguration={"preemptionRetriesBeforeTermination": 0}
     )
-    look(batch, "qq", "b1", times=3)  # SCHEDULED
     training = current_training_job(borrowing)
 
     reclaim(batch, clock)
@@ -1736,25 +1700,12 @@ def test_job_with_no_preemption_retries_fails_when_preempted(batch, clock):
         PREEMPTED,
         START + 10_000,
     )
-    assert described["preemptionSummary"] == {
-        "preemptedAttemptCount": 1,
-        "recentPreemptedAttempts": [
-            {
-                "serviceResourceId": {"name": "TrainingJobArn", "value": training},
-                "stoppedAt": START + 10_000,
-                "statusReason": PREEMPTED,
-            }
-        ],
-    }
+    assert described["preemptionSummary"] == preempted_once_at_start_plus_10_s(training)
 
 
 def test_job_failed_by_preemption_has_that_attempt_once_as_a_preempted_attempt(batch, clock):
-    quota_queue(batch, capacity=limits((2, ML)))
-    create_share(batch, "qq", "lender", 1, "LEND")
-    create_share(batch, "qq", "borrower", 1, "LEND_AND_BORROW")
     retries = {"preemptionRetriesBeforeTermination": 1}
-    borrowing = submit(batch, "qq", "b1", "borrower", 2, preemptionConfiguration=retries)
-    look(batch, "qq", "b1", times=3)  # SCHEDULED, borrowing 1
+    borrowing = scheduled_borrower(batch, preemptionConfiguration=retries)
     reclaim(batch, clock, "a1")  # first preemption: b1 is requeued
     look(batch, "qq", "a1", times=3)  # a1 finishes
     look(batch, "qq", "b1", times=2)  # b1 is dispatched again, borrowing 1
@@ -1777,31 +1728,15 @@ def test_job_failed_by_preemption_has_that_attempt_once_as_a_preempted_attempt(b
 
 
 def test_job_with_preemption_retries_left_is_requeued(batch, clock):
-    quota_queue(batch, capacity=limits((2, ML)))
-    create_share(batch, "qq", "lender", 1, "LEND")
-    create_share(batch, "qq", "borrower", 1, "LEND_AND_BORROW")
-    borrowing = submit(
-        batch,
-        "qq",
-        "b1",
-        "borrower",
-        2,
-        preemptionConfiguration={"preemptionRetriesBeforeTermination": 1},
+    borrowing = scheduled_borrower(
+        batch, preemptionConfiguration={"preemptionRetriesBeforeTermination": 1}
     )
-    look(batch, "qq", "b1", times=3)
 
     reclaim(batch, clock)
 
     described = describe(batch, borrowing)
     assert described["status"] == "RUNNABLE"
     assert described["preemptionSummary"]["preemptedAttemptCount"] == 1
-
-
-def borrowing_queue(batch: Any) -> None:
-    """Queue "qq" on 2 ml.m5.xlarge: "lender" (LEND 1) and "borrower" (LEND_AND_BORROW 1)."""
-    quota_queue(batch, capacity=limits((2, ML)))
-    create_share(batch, "qq", "lender", 1, "LEND")
-    create_share(batch, "qq", "borrower", 1, "LEND_AND_BORROW")
 
 
 @pytest.mark.parametrize("state", ["SCHEDULED", "STARTING", "RUNNING"])
