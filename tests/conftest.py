@@ -168,6 +168,17 @@ def answer_body(data: Any) -> Any:
     return body
 
 
+def describe(batch: Any, job_id: str) -> dict[str, Any]:
+    """DescribeServiceJob of ``job_id``, without its ResponseMetadata."""
+    response = batch.describe_service_job(jobId=job_id)
+    response.pop("ResponseMetadata")
+    return response  # type: ignore[no-any-return]
+
+
+def without_metadata(response: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
 def client_error(exc_info: Any) -> tuple[str, str, int]:
     """(code, message, HTTP status) of a botocore ClientError."""
     response = exc_info.value.response
@@ -176,6 +187,16 @@ def client_error(exc_info: Any) -> tuple[str, str, int]:
         response["Error"]["Message"],
         response["ResponseMetadata"]["HTTPStatusCode"],
     )
+
+
+def refused(exc_info: Any, message: str) -> None:
+    """The request of ``exc_info`` was refused with a ClientException saying ``message``."""
+    assert client_error(exc_info) == ("ClientException", message, 400)
+
+
+def invalid(member: str, value: object, why: str) -> str:
+    """The message of a refused value: ``Invalid value for <member> (<value>): <why>``."""
+    return f"Invalid value for {member} ({value!r}): {why}"
 
 
 # -- steering time and progression in tests ---------------------------------------------

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 import moto_batch_service as mbs
 from moto_batch_service import ServiceJobBackend, service_job_backends
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, START, client_error
+from tests.conftest import ACCOUNT, PAYLOAD, REGION, START, client_error, describe
 
 MODEL = "batch::service_job"
 COMPLETED = "Received status from SageMaker: Training job completed"
@@ -85,12 +85,6 @@ def submit(batch: Any, queue: str, name: str, instances: int = 1, **extra: Any) 
         **extra,
     )
     return response["jobId"]  # type: ignore[no-any-return]
-
-
-def describe(batch: Any, job_id: str) -> dict[str, Any]:
-    response = batch.describe_service_job(jobId=job_id)
-    response.pop("ResponseMetadata")
-    return response  # type: ignore[no-any-return]
 
 
 def status(batch: Any, job_id: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 import moto_batch_service as mbs
-from tests.conftest import ACCOUNT, REGION, START, Clock, client_error, make_queue, submit
+from tests.conftest import ACCOUNT, REGION, START, Clock, make_queue, refused, submit
 from tests.store_snapshot import snapshot
 
 # Quota-share policies and shares exist from botocore 1.42.51 on.
@@ -66,10 +66,6 @@ def create_queue(batch: Any, name: str, env: str, policy: str | None = None) -> 
         serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": env}],
         **extra,
     )
-
-
-def refused(exc_info: Any, message: str) -> None:
-    assert client_error(exc_info) == ("ClientException", message, 400)
 
 
 # -- which environment a queue may use ------------------------------------------------------

@@ -14,7 +14,16 @@ from moto.batch.models import batch_backends
 
 import moto_batch_service as mbs
 from moto_batch_service import ServiceJobBackend, service_job_backends
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, START, Clock, client_error, make_queue
+from tests.conftest import (
+    ACCOUNT,
+    PAYLOAD,
+    REGION,
+    START,
+    Clock,
+    client_error,
+    describe,
+    make_queue,
+)
 
 # Quota-share operations and members exist from botocore 1.42.51 on.
 pytestmark = pytest.mark.requires_operation("CreateQuotaShare")
@@ -138,12 +147,6 @@ def submit(batch: Any, queue: str, name: str, share: str, instances: int = 1, **
         **extra,
     )
     return response["jobId"]  # type: ignore[no-any-return]
-
-
-def describe(batch: Any, job_id: str) -> dict[str, Any]:
-    response = batch.describe_service_job(jobId=job_id)
-    response.pop("ResponseMetadata")
-    return response  # type: ignore[no-any-return]
 
 
 def look(batch: Any, queue: str, pattern: str = "*", times: int = 1) -> None:

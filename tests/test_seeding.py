@@ -22,7 +22,7 @@ from moto_batch_service import (
     set_service_job_status,
 )
 from moto_batch_service.exceptions import ClientException
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error, submit
+from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error, describe, submit
 
 MODEL = "batch::service_job"
 COMPLETED = "Received status from SageMaker: Training job completed"
@@ -43,12 +43,6 @@ def training_job_arn(name: str) -> re.Pattern[str]:
 
 def latest_attempt(described: dict[str, Any]) -> str:
     return described["latestAttempt"]["serviceResourceId"]["value"]  # type: ignore[no-any-return]
-
-
-def describe(batch: Any, job_id: str) -> dict[str, Any]:
-    response = batch.describe_service_job(jobId=job_id)
-    response.pop("ResponseMetadata")
-    return response  # type: ignore[no-any-return]
 
 
 def every_job(batch: Any, queue: str) -> list[dict[str, Any]]:

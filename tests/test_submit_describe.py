@@ -12,7 +12,16 @@ from botocore.exceptions import ClientError
 from moto.server import create_backend_app
 
 import moto_batch_service.state.clock
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, answer_body, client_error, make_queue, submit
+from tests.conftest import (
+    ACCOUNT,
+    PAYLOAD,
+    REGION,
+    answer_body,
+    client_error,
+    describe,
+    make_queue,
+    submit,
+)
 
 NOW = 1_750_000_000_000
 ARN_PREFIX = f"arn:aws:batch:{REGION}:{ACCOUNT}"
@@ -38,12 +47,6 @@ def stored_jobs(batch: Any, queue: str) -> list[dict[str, Any]]:
     return batch.list_service_jobs(  # type: ignore[no-any-return]
         jobQueue=queue, filters=[{"name": "JOB_NAME", "values": ["*"]}]
     )["jobSummaryList"]
-
-
-def describe(batch: Any, job_id: str) -> dict[str, Any]:
-    response = batch.describe_service_job(jobId=job_id)
-    response.pop("ResponseMetadata")
-    return response  # type: ignore[no-any-return]
 
 
 def describe_until(batch: Any, job_id: str, status: str) -> dict[str, Any]:
