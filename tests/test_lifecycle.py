@@ -137,6 +137,16 @@ def run_once(batch: Any, queue: str, outcome: mbs.Outcome, **extra: Any) -> dict
     return describe(batch, job_id)
 
 
+def out_of_memory_once(batch: Any, queue: str, rules: list[dict[str, Any]]) -> dict[str, Any]:
+    """``run_once`` a job of 3 attempts with the exit ``rules``, its first attempt out of memory."""
+    return run_once(
+        batch,
+        queue,
+        mbs.fail_attempt("AlgorithmError: out of memory"),
+        retryStrategy={"attempts": 3, "evaluateOnExit": rules},
+    )
+
+
 # -- retries -------------------------------------------------------------------------------
 
 
@@ -242,15 +252,7 @@ def test_job_without_a_retry_strategy_fails_after_one_failure(batch, queue):
     ],
 )
 def test_exit_rule_whose_glob_matches_ends_the_job_despite_attempts_left(batch, queue, pattern):
-    failed = run_once(
-        batch,
-        queue,
-        mbs.fail_attempt("AlgorithmError: out of memory"),
-        retryStrategy={
-            "attempts": 3,
-            "evaluateOnExit": [{"action": "EXIT", "onStatusReason": pattern}],
-        },
-    )
+    failed = out_of_memory_once(batch, queue, [{"action": "EXIT", "onStatusReason": pattern}])
 
     assert (failed["status"], failed["statusReason"]) == ("FAILED", OOM)
     assert len(failed["attempts"]) == 1
@@ -267,15 +269,7 @@ def test_exit_rule_whose_glob_matches_ends_the_job_despite_attempts_left(batch, 
     ],
 )
 def test_failure_that_no_rule_matches_is_retried(batch, queue, pattern):
-    retried = run_once(
-        batch,
-        queue,
-        mbs.fail_attempt("AlgorithmError: out of memory"),
-        retryStrategy={
-            "attempts": 3,
-            "evaluateOnExit": [{"action": "EXIT", "onStatusReason": pattern}],
-        },
-    )
+    retried = out_of_memory_once(batch, queue, [{"action": "EXIT", "onStatusReason": pattern}])
 
     assert retried["status"] == "RUNNABLE"
     assert [a["statusReason"] for a in retried["attempts"]] == [OOM]
@@ -312,12 +306,7 @@ def test_failure_that_no_rule_matches_is_retried(batch, queue, pattern):
     ],
 )
 def test_first_matching_rule_decides(batch, queue, rules, wanted):
-    job = run_once(
-        batch,
-        queue,
-        mbs.fail_attempt("AlgorithmError: out of memory"),
-        retryStrategy={"attempts": 3, "evaluateOnExit": rules},
-    )
+    job = out_of_memory_once(batch, queue, rules)
 
     assert job["status"] == wanted
 
@@ -337,23 +326,13 @@ def test_rule_action_is_read_in_any_case(batch, queue, action, wanted):
         {"action": action, "onStatusReason": "*memory"},
         {"action": "EXIT" if wanted == "RUNNABLE" else "RETRY", "onStatusReason": "*"},
     ]
-    job = run_once(
-        batch,
-        queue,
-        mbs.fail_attempt("AlgorithmError: out of memory"),
-        retryStrategy={"attempts": 3, "evaluateOnExit": rules},
-    )
+    job = out_of_memory_once(batch, queue, rules)
 
     assert job["status"] == wanted
 
 
 def test_rule_without_a_status_reason_matches_every_failure(batch, queue):
-    failed = run_once(
-        batch,
-        queue,
-        mbs.fail_attempt("AlgorithmError: out of memory"),
-        retryStrategy={"attempts": 3, "evaluateOnExit": [{"action": "EXIT"}]},
-    )
+    failed = out_of_memory_once(batch, queue, [{"action": "EXIT"}])
 
     assert (failed["status"], failed["statusReason"]) == ("FAILED", OOM)
 
