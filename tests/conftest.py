@@ -128,14 +128,35 @@ def queue(batch: Any) -> str:
     return make_queue(batch, "queue")
 
 
-def make_queue(batch: Any, name: str, *, env: str | None = None, **queue_args: Any) -> str:
+@pytest.fixture
+def container_queue(batch: Any) -> str:
+    """The name of a moto container (ECS) job queue."""
+    iam = boto3.client("iam", region_name=REGION)
+    role = iam.create_role(RoleName="batch-service", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    env = batch.create_compute_environment(
+        computeEnvironmentName="container-env", type="UNMANAGED", state="ENABLED", serviceRole=role
+    )["computeEnvironmentArn"]
+    batch.create_job_queue(
+        jobQueueName="container-queue",
+        priority=1,
+        state="ENABLED",
+        computeEnvironmentOrder=[{"order": 1, "computeEnvironment": env}],
+    )
+    return "container-queue"
+
+
+def make_queue(
+    batch: Any, name: str, *, env: str | None = None, capacity: int = 10, **queue_args: Any
+) -> str:
+    """A SAGEMAKER_TRAINING queue ``name`` on the service environment ``env`` (default
+    ``<name>-env``), which is created with ``capacity`` instances unless it exists."""
     env = env or f"{name}-env"
     existing = batch.describe_service_environments(serviceEnvironments=[env])["serviceEnvironments"]
     if not existing:
         batch.create_service_environment(
             serviceEnvironmentName=env,
             serviceEnvironmentType="SAGEMAKER_TRAINING",
-            capacityLimits=[{"maxCapacity": 10, "capacityUnit": "NUM_INSTANCES"}],
+            capacityLimits=[{"maxCapacity": capacity, "capacityUnit": "NUM_INSTANCES"}],
         )
     batch.create_job_queue(
         jobQueueName=name,

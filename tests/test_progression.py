@@ -347,12 +347,7 @@ def test_time_progression_catches_up_on_every_step_whose_time_has_come(
 
 def test_time_progression_dispatches_a_waiting_job_when_room_frees(batch, progression, state_clock):
     progression({"progression": "time", "seconds": 5})
-    batch.create_service_environment(
-        serviceEnvironmentName="small",
-        serviceEnvironmentType="SAGEMAKER_TRAINING",
-        capacityLimits=[{"maxCapacity": 1, "capacityUnit": "NUM_INSTANCES"}],
-    )
-    make_queue(batch, "one", env="small")
+    make_queue(batch, "one", env="small", capacity=1)
     first = submit(batch, "one", "first")["jobId"]
     second = submit(batch, "one", "second")["jobId"]
     created = batch.describe_service_job(jobId=second)["createdAt"]

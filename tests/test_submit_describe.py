@@ -76,23 +76,6 @@ def fixed_now(monkeypatch: pytest.MonkeyPatch) -> int:
 
 
 @pytest.fixture
-def container_queue(batch: Any) -> str:
-    """The name of a moto container (ECS) job queue."""
-    iam = boto3.client("iam", region_name=REGION)
-    role = iam.create_role(RoleName="batch-service", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    env = batch.create_compute_environment(
-        computeEnvironmentName="container-env", type="UNMANAGED", state="ENABLED", serviceRole=role
-    )["computeEnvironmentArn"]
-    batch.create_job_queue(
-        jobQueueName="container-queue",
-        priority=1,
-        state="ENABLED",
-        computeEnvironmentOrder=[{"order": 1, "computeEnvironment": env}],
-    )
-    return "container-queue"
-
-
-@pytest.fixture
 def fair_share_queue(batch: Any) -> str:
     """The name of a SAGEMAKER_TRAINING queue with a fair-share scheduling policy."""
     policy = batch.create_scheduling_policy(
