@@ -168,6 +168,24 @@ def make_queue(
     return name
 
 
+# moto's server picks the service from the SigV4 credential scope of the request.
+SIGNED_FOR_BATCH = {
+    "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/batch/aws4_request, "
+    "SignedHeaders=host, Signature=0"
+}
+
+
+def server_client(endpoint: str) -> Any:
+    """A boto3 Batch client of the moto server at ``endpoint``."""
+    return boto3.client(
+        "batch",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
 def submit(batch: Any, queue: str, name: str = "job", **extra: Any) -> dict[str, Any]:
     return batch.submit_service_job(  # type: ignore[no-any-return]
         jobName=name,
@@ -176,6 +194,28 @@ def submit(batch: Any, queue: str, name: str = "job", **extra: Any) -> dict[str,
         serviceRequestPayload=extra.pop("serviceRequestPayload", PAYLOAD),
         **extra,
     )
+
+
+def fresh_job_members(
+    job: dict[str, Any], name: str, queue_arn: str, **more: Any
+) -> dict[str, Any]:
+    """Members DescribeServiceJob shows for ``job`` (a SubmitServiceJob answer) just submitted
+    as ``name`` with PAYLOAD to the queue ``queue_arn``; ``more`` adds members."""
+    return {
+        "jobId": job["jobId"],
+        "jobArn": job["jobArn"],
+        "jobName": name,
+        "jobQueue": queue_arn,
+        "serviceJobType": "SAGEMAKER_TRAINING",
+        "status": "SUBMITTED",
+        "serviceRequestPayload": PAYLOAD,
+        **more,
+    }
+
+
+def only(response: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
+    """The members of ``response`` that ``wanted`` names (KeyError if one is missing)."""
+    return {key: response[key] for key in wanted}
 
 
 def answer_body(data: Any) -> Any:

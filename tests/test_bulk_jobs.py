@@ -13,9 +13,8 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.batch.models import Job, batch_backends
 
-from tests.conftest import ACCOUNT, REGION, answer_body, client_error
+from tests.conftest import ACCOUNT, REGION, answer_body, client_error, server_client
 from tests.test_job_queues import make_compute_env, make_container_queue
-from tests.test_server import client
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
@@ -195,7 +194,7 @@ def _post(operation: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
 @pytest.mark.requires_operation("TerminateJobs")
 @pytest.mark.requires_operation("CancelJobs")
 def test_terminate_jobs_and_cancel_jobs_over_the_server(moto_batch_endpoint, held):
-    batch = client(moto_batch_endpoint)
+    batch = server_client(moto_batch_endpoint)
     iam = boto3.client(
         "iam",
         endpoint_url=moto_batch_endpoint,

@@ -299,14 +299,14 @@ def test_moto_s_sagemaker_is_loaded_at_the_first_dispatch_only():
 
 
 def test_the_training_job_and_stop_training_job_over_the_server(moto_batch_endpoint):
-    from tests.test_server import client, create_queue
-    from tests.test_server import submit as submit_remote
+    from tests.conftest import make_queue, server_client
+    from tests.conftest import submit as submit_remote
 
     keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-    batch = client(moto_batch_endpoint)
+    batch = server_client(moto_batch_endpoint)
     remote_sagemaker = sagemaker(endpoint_url=moto_batch_endpoint, **keys)
-    create_queue(batch)
-    job_id = submit_remote(batch)["jobId"]
+    make_queue(batch, "queue", env="env")
+    job_id = submit_remote(batch, "queue")["jobId"]
     arn = training_job(look_until(batch, job_id, "RUNNING"))
     assert (
         remote_sagemaker.describe_training_job(TrainingJobName=name_of(arn))["SecondaryStatus"]
