@@ -218,6 +218,11 @@ def only(response: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
     return {key: response[key] for key in wanted}
 
 
+def time_limit_reason(reason: str) -> str:
+    """The statusReason of a job a queue's jobStateTimeLimitActions terminated for ``reason``."""
+    return f"Terminated by JobStateTimeLimit action due to reason: {reason}"
+
+
 def answer_body(data: Any) -> Any:
     """A JSON answer (bytes, text or parsed) as AWS writes it. moto 5.2.6 and newer also write
     an error's message as ``Message`` (botocore reads either): that copy must equal

@@ -11,7 +11,15 @@ from botocore.exceptions import ClientError
 
 import moto_batch_service as mbs
 from moto_batch_service import ServiceJobBackend, service_job_backends
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, START, client_error, describe
+from tests.conftest import (
+    ACCOUNT,
+    PAYLOAD,
+    REGION,
+    START,
+    client_error,
+    describe,
+    time_limit_reason,
+)
 
 MODEL = "batch::service_job"
 COMPLETED = "Received status from SageMaker: Training job completed"
@@ -927,8 +935,7 @@ def test_time_limit_fails_a_head_blocked_by_max_resource_and_the_next_job_advanc
     assert listed(batch, q, names) == {"huge": "FAILED", "tiny": "SCHEDULED"}
     failed = describe(batch, huge)
     assert failed["statusReason"] == (
-        "Terminated by JobStateTimeLimit action due to reason: "
-        "MISCONFIGURATION:SERVICE_ENVIRONMENT_MAX_RESOURCE"
+        time_limit_reason("MISCONFIGURATION:SERVICE_ENVIRONMENT_MAX_RESOURCE")
     )
     assert failed["stoppedAt"] == START + 600_000
     assert failed["attempts"] == []
@@ -978,8 +985,7 @@ def test_capacity_time_limit_counts_the_time_spent_scheduled(batch, clock):
     failed = describe(batch, job_id)
     assert (failed["status"], failed["statusReason"]) == (
         "FAILED",
-        "Terminated by JobStateTimeLimit action due to reason: "
-        "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
+        time_limit_reason("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY"),
     )
     assert failed["attempts"] == []
 

@@ -23,6 +23,7 @@ from tests.conftest import (
     client_error,
     describe,
     make_queue,
+    time_limit_reason,
 )
 
 # Quota-share operations and members exist from botocore 1.42.51 on.
@@ -2167,8 +2168,7 @@ def test_quota_limit_time_limit_fails_a_job_its_share_can_never_run(batch, clock
 
     assert (failed["status"], failed["statusReason"], failed["stoppedAt"]) == (
         "FAILED",
-        "Terminated by JobStateTimeLimit action due to reason: "
-        "MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED",
+        time_limit_reason("MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED"),
         START + 600_000,
     )
 
@@ -2214,8 +2214,7 @@ def test_capacity_time_limit_in_a_quota_managed_queue_counts_the_time_spent_sche
 
     assert (failed["status"], failed["statusReason"]) == (
         "FAILED",
-        "Terminated by JobStateTimeLimit action due to reason: "
-        "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
+        time_limit_reason("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY"),
     )
 
 
