@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import itertools
 import json
-from typing import Any
+from typing import Any, NamedTuple
 from unittest.mock import patch
 
 import boto3
@@ -300,84 +300,86 @@ def test_created_at_filter_refuses_a_value_that_is_not_epoch_milliseconds(
 # -- SHARE_IDENTIFIER / QUOTA_SHARE_NAME ----------------------------------------------------
 
 
-def test_share_identifier_filter_matches_exactly_and_case_sensitively(batch, queue):
+class ShareFilter(NamedTuple):
+    name: str  # the filter
+    seeded_as: str  # add_service_job's keyword
+    value: str
+    other_case: str
+    longer: str
+    other: str
+    status: str  # a status other than RUNNING to combine with
+
+
+SHARE_FILTERS = [
+    pytest.param(
+        ShareFilter(
+            "SHARE_IDENTIFIER", "share_identifier", "blue", "Blue", "blue2", "red", "RUNNABLE"
+        ),
+        id="share-identifier",
+    ),
+    pytest.param(
+        ShareFilter(
+            "QUOTA_SHARE_NAME",
+            "quota_share_name",
+            "team-a",
+            "TEAM-A",
+            "team-ab",
+            "team-b",
+            "SUCCEEDED",
+        ),
+        id="quota-share-name",
+    ),
+]
+
+
+@pytest.mark.parametrize("share", SHARE_FILTERS)
+def test_share_filter_matches_exactly_and_case_sensitively(batch, queue, share):
     wanted = add_service_job(
-        queue, "a", status="RUNNING", share_identifier="blue", created_at=1_000
+        queue, "a", status="RUNNING", created_at=1_000, **{share.seeded_as: share.value}
     )
-    add_service_job(queue, "b", status="RUNNING", share_identifier="Blue", created_at=2_000)
-    add_service_job(queue, "c", status="RUNNING", share_identifier="blue2", created_at=3_000)
+    for name, value, at in (("b", share.other_case, 2_000), ("c", share.longer, 3_000)):
+        add_service_job(queue, name, status="RUNNING", created_at=at, **{share.seeded_as: value})
     add_service_job(queue, "d", status="RUNNING", created_at=4_000)
 
     listed = batch.list_service_jobs(
-        jobQueue=queue, jobStatus="RUNNING", filters=one_filter("SHARE_IDENTIFIER", "blue")
+        jobQueue=queue, jobStatus="RUNNING", filters=one_filter(share.name, share.value)
     )
 
     assert ids(listed) == [wanted.job_id]
 
 
-def test_share_identifier_filter_combines_with_job_status(batch, queue):
-    add_service_job(queue, "a", status="RUNNING", share_identifier="blue", created_at=1_000)
-    runnable = add_service_job(
-        queue, "b", status="RUNNABLE", share_identifier="blue", created_at=2_000
+@pytest.mark.parametrize("share", SHARE_FILTERS)
+def test_share_filter_combines_with_job_status(batch, queue, share):
+    add_service_job(
+        queue, "a", status="RUNNING", created_at=1_000, **{share.seeded_as: share.value}
     )
-    add_service_job(queue, "c", status="RUNNABLE", share_identifier="red", created_at=3_000)
+    wanted = add_service_job(
+        queue, "b", status=share.status, created_at=2_000, **{share.seeded_as: share.value}
+    )
+    add_service_job(
+        queue, "c", status=share.status, created_at=3_000, **{share.seeded_as: share.other}
+    )
 
     listed = batch.list_service_jobs(
-        jobQueue=queue, jobStatus="RUNNABLE", filters=one_filter("SHARE_IDENTIFIER", "blue")
-    )
-
-    assert ids(listed) == [runnable.job_id]
-
-
-def test_share_identifier_filter_without_job_status_returns_every_status(batch, queue):
-    jobs = [
-        add_service_job(queue, "j", status=status, share_identifier="blue", created_at=1_000 + i)
-        for i, status in enumerate(STATUSES)
-    ]
-    add_service_job(queue, "other", status="RUNNING", share_identifier="red", created_at=9_000)
-
-    listed = batch.list_service_jobs(jobQueue=queue, filters=one_filter("SHARE_IDENTIFIER", "blue"))
-
-    assert ids(listed) == [job.job_id for job in reversed(jobs)]
-
-
-def test_quota_share_name_filter_matches_exactly_and_case_sensitively(batch, queue):
-    wanted = add_service_job(queue, "a", status="RUNNING", quota_share_name="team-a")
-    add_service_job(queue, "b", status="RUNNING", quota_share_name="TEAM-A")
-    add_service_job(queue, "c", status="RUNNING", quota_share_name="team-ab")
-    add_service_job(queue, "d", status="RUNNING")
-
-    listed = batch.list_service_jobs(
-        jobQueue=queue, jobStatus="RUNNING", filters=one_filter("QUOTA_SHARE_NAME", "team-a")
+        jobQueue=queue, jobStatus=share.status, filters=one_filter(share.name, share.value)
     )
 
     assert ids(listed) == [wanted.job_id]
 
 
-def test_quota_share_name_filter_combines_with_job_status(batch, queue):
-    add_service_job(queue, "a", status="RUNNING", quota_share_name="team-a", created_at=1_000)
-    succeeded = add_service_job(
-        queue, "b", status="SUCCEEDED", quota_share_name="team-a", created_at=2_000
-    )
-    add_service_job(queue, "c", status="SUCCEEDED", quota_share_name="team-b", created_at=3_000)
-
-    listed = batch.list_service_jobs(
-        jobQueue=queue, jobStatus="SUCCEEDED", filters=one_filter("QUOTA_SHARE_NAME", "team-a")
-    )
-
-    assert ids(listed) == [succeeded.job_id]
-
-
-def test_quota_share_name_filter_without_job_status_returns_every_status(batch, queue):
+@pytest.mark.parametrize("share", SHARE_FILTERS)
+def test_share_filter_without_job_status_returns_every_status(batch, queue, share):
     jobs = [
-        add_service_job(queue, "j", status=status, quota_share_name="team-a", created_at=1_000 + i)
+        add_service_job(
+            queue, "j", status=status, created_at=1_000 + i, **{share.seeded_as: share.value}
+        )
         for i, status in enumerate(STATUSES)
     ]
-    add_service_job(queue, "other", status="RUNNING", quota_share_name="team-b", created_at=9_000)
-
-    listed = batch.list_service_jobs(
-        jobQueue=queue, filters=one_filter("QUOTA_SHARE_NAME", "team-a")
+    add_service_job(
+        queue, "other", status="RUNNING", created_at=9_000, **{share.seeded_as: share.other}
     )
+
+    listed = batch.list_service_jobs(jobQueue=queue, filters=one_filter(share.name, share.value))
 
     assert ids(listed) == [job.job_id for job in reversed(jobs)]
 
