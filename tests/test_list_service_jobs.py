@@ -673,64 +673,46 @@ def seed_two_pages(queue: str, status: str = "RUNNING", **fields: Any) -> None:
         add_service_job(queue, f"job{i}", status=status, created_at=1_000 + i, **fields)
 
 
-def test_next_token_used_with_another_queue_is_refused(batch, queue):
+# (queue, status, seeding keywords) of each two pages seeded; the first request; the request
+# that passes on its token (besides jobQueue "queue", maxResults 2 and the token).
+TOKEN_MISUSES = [
+    pytest.param(
+        [("queue", "RUNNING", {}), ("other", "RUNNING", {})],
+        {},
+        {"jobQueue": "other"},
+        id="another-queue",
+    ),
+    pytest.param(
+        [("queue", "RUNNING", {}), ("queue", "FAILED", {})],
+        {"jobStatus": "RUNNING"},
+        {"jobStatus": "FAILED"},
+        id="another-status",
+    ),
+    pytest.param([("queue", "FAILED", {})], {"jobStatus": "FAILED"}, {}, id="without-its-status"),
+    pytest.param(
+        [("queue", "RUNNING", {})],
+        {"filters": one_filter("JOB_NAME", "job*")},
+        {"filters": one_filter("JOB_NAME", "JOB*")},
+        id="another-filter-value",
+    ),
+    pytest.param(
+        [("queue", "RUNNING", {"share_identifier": "blue"})],
+        {"filters": one_filter("SHARE_IDENTIFIER", "blue")},
+        {"filters": one_filter("QUOTA_SHARE_NAME", "blue")},
+        id="another-filter-name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("seeds", "first", "then"), TOKEN_MISUSES)
+def test_next_token_used_with_another_request_is_refused(batch, queue, seeds, first, then):
     make_queue(batch, "other")
-    seed_two_pages(queue)
-    seed_two_pages("other")
-    token = batch.list_service_jobs(jobQueue=queue, maxResults=2)["nextToken"]
+    for seeded_queue, status, fields in seeds:
+        seed_two_pages(seeded_queue, status, **fields)
+    token = batch.list_service_jobs(jobQueue=queue, maxResults=2, **first)["nextToken"]
 
-    assert refused(batch, jobQueue="other", maxResults=2, nextToken=token) == bad_request(
-        TOKEN_FOR_OTHER_REQUEST
-    )
-
-
-def test_next_token_used_with_another_status_is_refused(batch, queue):
-    seed_two_pages(queue, "RUNNING")
-    seed_two_pages(queue, "FAILED")
-    token = batch.list_service_jobs(jobQueue=queue, jobStatus="RUNNING", maxResults=2)["nextToken"]
-
-    assert refused(
-        batch, jobQueue=queue, jobStatus="FAILED", maxResults=2, nextToken=token
-    ) == bad_request(TOKEN_FOR_OTHER_REQUEST)
-
-
-def test_next_token_used_without_its_status_is_refused(batch, queue):
-    seed_two_pages(queue, "FAILED")
-    token = batch.list_service_jobs(jobQueue=queue, jobStatus="FAILED", maxResults=2)["nextToken"]
-
-    assert refused(batch, jobQueue=queue, maxResults=2, nextToken=token) == bad_request(
-        TOKEN_FOR_OTHER_REQUEST
-    )
-
-
-def test_next_token_used_with_another_filter_value_is_refused(batch, queue):
-    seed_two_pages(queue)
-    first = batch.list_service_jobs(
-        jobQueue=queue, maxResults=2, filters=one_filter("JOB_NAME", "job*")
-    )
-
-    assert refused(
-        batch,
-        jobQueue=queue,
-        maxResults=2,
-        filters=one_filter("JOB_NAME", "JOB*"),
-        nextToken=first["nextToken"],
-    ) == bad_request(TOKEN_FOR_OTHER_REQUEST)
-
-
-def test_next_token_used_with_another_filter_name_is_refused(batch, queue):
-    seed_two_pages(queue, share_identifier="blue")
-    first = batch.list_service_jobs(
-        jobQueue=queue, maxResults=2, filters=one_filter("SHARE_IDENTIFIER", "blue")
-    )
-
-    assert refused(
-        batch,
-        jobQueue=queue,
-        maxResults=2,
-        filters=one_filter("QUOTA_SHARE_NAME", "blue"),
-        nextToken=first["nextToken"],
-    ) == bad_request(TOKEN_FOR_OTHER_REQUEST)
+    request = {"jobQueue": queue, "maxResults": 2, **then, "nextToken": token}
+    assert refused(batch, **request) == bad_request(TOKEN_FOR_OTHER_REQUEST)
 
 
 def test_next_token_from_another_account_is_refused(batch, queue, monkeypatch):
