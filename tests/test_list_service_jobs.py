@@ -1041,9 +1041,22 @@ def test_summary_of_a_job_failed_before_dispatch(batch, queue):
     assert job.training_job_arn is None
 
 
-def test_summary_of_a_job_with_a_share_identifier(batch, queue):
+@pytest.mark.parametrize(
+    ("seeded_as", "member", "value"),
+    [
+        pytest.param("share_identifier", "shareIdentifier", "blue", id="share-identifier"),
+        pytest.param(
+            "quota_share_name",
+            "quotaShareName",
+            "team-a",
+            id="quota-share",
+            marks=pytest.mark.requires_botocore_member("ServiceJobSummary", "quotaShareName"),
+        ),
+    ],
+)
+def test_summary_of_a_job_of_a_share_names_the_share(batch, queue, seeded_as, member, value):
     job = add_service_job(
-        queue, "shared", status="RUNNABLE", created_at=1_000, share_identifier="blue"
+        queue, "shared", status="RUNNABLE", created_at=1_000, **{seeded_as: value}
     )
 
     assert listed_summary(batch, queue, job) == {
@@ -1053,24 +1066,7 @@ def test_summary_of_a_job_with_a_share_identifier(batch, queue):
         "serviceJobType": "SAGEMAKER_TRAINING",
         "status": "RUNNABLE",
         "createdAt": 1_000,
-        "shareIdentifier": "blue",
-    }
-
-
-@pytest.mark.requires_botocore_member("ServiceJobSummary", "quotaShareName")
-def test_summary_of_a_job_with_a_quota_share(batch, queue):
-    job = add_service_job(
-        queue, "quota", status="RUNNABLE", created_at=1_000, quota_share_name="team-a"
-    )
-
-    assert listed_summary(batch, queue, job) == {
-        "jobId": job.job_id,
-        "jobName": "quota",
-        "jobArn": job.job_arn,
-        "serviceJobType": "SAGEMAKER_TRAINING",
-        "status": "RUNNABLE",
-        "createdAt": 1_000,
-        "quotaShareName": "team-a",
+        member: value,
     }
 
 
