@@ -15,7 +15,16 @@ from typing import Any, Callable
 
 import pytest
 
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, fresh_job_members, only, server_client, submit
+from tests.conftest import (
+    ACCOUNT,
+    PAYLOAD,
+    REGION,
+    fresh_job_members,
+    make_queue,
+    only,
+    server_client,
+    submit,
+)
 
 QUEUE_ARN = f"arn:aws:batch:{REGION}:{ACCOUNT}:job-queue/queue"
 ENV_ARN = f"arn:aws:batch:{REGION}:{ACCOUNT}:service-environment/env"
@@ -81,13 +90,7 @@ def environment(boto: Any) -> str:
 
 @pytest.fixture
 def queue(boto: Any, environment: str) -> str:
-    boto.create_job_queue(
-        jobQueueName="queue",
-        priority=1,
-        jobQueueType="SAGEMAKER_TRAINING",
-        serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": environment}],
-    )
-    return "queue"
+    return make_queue(boto, "queue", env=environment)
 
 
 def summaries(listing: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -75,8 +75,10 @@ def quota_queue(
     batch: Any,
     name: str = "qq",
     capacity: list[dict[str, Any]] | None = None,
+    **queue_args: Any,
 ) -> str:
-    """A SAGEMAKER_TRAINING queue with a quota-share policy on its own environment."""
+    """A SAGEMAKER_TRAINING queue with a quota-share policy on its own environment; ``queue_args``
+    go to CreateJobQueue."""
     batch.create_service_environment(
         serviceEnvironmentName=f"{name}-env",
         serviceEnvironmentType="SAGEMAKER_TRAINING",
@@ -89,6 +91,7 @@ def quota_queue(
         jobQueueType="SAGEMAKER_TRAINING",
         serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": f"{name}-env"}],
         schedulingPolicyArn=policy["arn"],
+        **queue_args,
     )
     return name
 
@@ -2136,23 +2139,13 @@ def test_snapshot_of_a_fifo_queue_has_no_quota_share_sections(batch, queue):
 
 
 def time_limited_quota_queue(batch: Any, reason: str, capacity: int = 4) -> str:
-    batch.create_service_environment(
-        serviceEnvironmentName="qq-env",
-        serviceEnvironmentType="SAGEMAKER_TRAINING",
-        capacityLimits=limits((capacity, ML)),
-    )
-    policy = batch.create_scheduling_policy(name="qq-policy", quotaSharePolicy=FIFO_POLICY)
-    batch.create_job_queue(
-        jobQueueName="qq",
-        priority=1,
-        jobQueueType="SAGEMAKER_TRAINING",
-        serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": "qq-env"}],
-        schedulingPolicyArn=policy["arn"],
+    return quota_queue(
+        batch,
+        capacity=limits((capacity, ML)),
         jobStateTimeLimitActions=[
             {"reason": reason, "state": "RUNNABLE", "maxTimeSeconds": 600, "action": "TERMINATE"}
         ],
     )
-    return "qq"
 
 
 def test_quota_limit_time_limit_fails_a_job_its_share_can_never_run(batch, clock):
