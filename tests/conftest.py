@@ -128,14 +128,35 @@ def queue(batch: Any) -> str:
     return make_queue(batch, "queue")
 
 
-def make_queue(batch: Any, name: str, *, env: str | None = None, **queue_args: Any) -> str:
+@pytest.fixture
+def container_queue(batch: Any) -> str:
+    """The name of a moto container (ECS) job queue."""
+    iam = boto3.client("iam", region_name=REGION)
+    role = iam.create_role(RoleName="batch-service", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    env = batch.create_compute_environment(
+        computeEnvironmentName="container-env", type="UNMANAGED", state="ENABLED", serviceRole=role
+    )["computeEnvironmentArn"]
+    batch.create_job_queue(
+        jobQueueName="container-queue",
+        priority=1,
+        state="ENABLED",
+        computeEnvironmentOrder=[{"order": 1, "computeEnvironment": env}],
+    )
+    return "container-queue"
+
+
+def make_queue(
+    batch: Any, name: str, *, env: str | None = None, capacity: int = 10, **queue_args: Any
+) -> str:
+    """A SAGEMAKER_TRAINING queue ``name`` on the service environment ``env`` (default
+    ``<name>-env``), which is created with ``capacity`` instances unless it exists."""
     env = env or f"{name}-env"
     existing = batch.describe_service_environments(serviceEnvironments=[env])["serviceEnvironments"]
     if not existing:
         batch.create_service_environment(
             serviceEnvironmentName=env,
             serviceEnvironmentType="SAGEMAKER_TRAINING",
-            capacityLimits=[{"maxCapacity": 10, "capacityUnit": "NUM_INSTANCES"}],
+            capacityLimits=[{"maxCapacity": capacity, "capacityUnit": "NUM_INSTANCES"}],
         )
     batch.create_job_queue(
         jobQueueName=name,
@@ -147,6 +168,24 @@ def make_queue(batch: Any, name: str, *, env: str | None = None, **queue_args: A
     return name
 
 
+# moto's server picks the service from the SigV4 credential scope of the request.
+SIGNED_FOR_BATCH = {
+    "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/batch/aws4_request, "
+    "SignedHeaders=host, Signature=0"
+}
+
+
+def server_client(endpoint: str) -> Any:
+    """A boto3 Batch client of the moto server at ``endpoint``."""
+    return boto3.client(
+        "batch",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
 def submit(batch: Any, queue: str, name: str = "job", **extra: Any) -> dict[str, Any]:
     return batch.submit_service_job(  # type: ignore[no-any-return]
         jobName=name,
@@ -155,6 +194,33 @@ def submit(batch: Any, queue: str, name: str = "job", **extra: Any) -> dict[str,
         serviceRequestPayload=extra.pop("serviceRequestPayload", PAYLOAD),
         **extra,
     )
+
+
+def fresh_job_members(
+    job: dict[str, Any], name: str, queue_arn: str, **more: Any
+) -> dict[str, Any]:
+    """Members DescribeServiceJob shows for ``job`` (a SubmitServiceJob answer) just submitted
+    as ``name`` with PAYLOAD to the queue ``queue_arn``; ``more`` adds members."""
+    return {
+        "jobId": job["jobId"],
+        "jobArn": job["jobArn"],
+        "jobName": name,
+        "jobQueue": queue_arn,
+        "serviceJobType": "SAGEMAKER_TRAINING",
+        "status": "SUBMITTED",
+        "serviceRequestPayload": PAYLOAD,
+        **more,
+    }
+
+
+def only(response: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
+    """The members of ``response`` that ``wanted`` names (KeyError if one is missing)."""
+    return {key: response[key] for key in wanted}
+
+
+def time_limit_reason(reason: str) -> str:
+    """The statusReason of a job a queue's jobStateTimeLimitActions terminated for ``reason``."""
+    return f"Terminated by JobStateTimeLimit action due to reason: {reason}"
 
 
 def answer_body(data: Any) -> Any:
@@ -168,6 +234,17 @@ def answer_body(data: Any) -> Any:
     return body
 
 
+def describe(batch: Any, job_id: str) -> dict[str, Any]:
+    """DescribeServiceJob of ``job_id``, without its ResponseMetadata."""
+    response = batch.describe_service_job(jobId=job_id)
+    response.pop("ResponseMetadata")
+    return response  # type: ignore[no-any-return]
+
+
+def without_metadata(response: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
 def client_error(exc_info: Any) -> tuple[str, str, int]:
     """(code, message, HTTP status) of a botocore ClientError."""
     response = exc_info.value.response
@@ -176,6 +253,16 @@ def client_error(exc_info: Any) -> tuple[str, str, int]:
         response["Error"]["Message"],
         response["ResponseMetadata"]["HTTPStatusCode"],
     )
+
+
+def refused(exc_info: Any, message: str) -> None:
+    """The request of ``exc_info`` was refused with a ClientException saying ``message``."""
+    assert client_error(exc_info) == ("ClientException", message, 400)
+
+
+def invalid(member: str, value: object, why: str) -> str:
+    """The message of a refused value: ``Invalid value for <member> (<value>): <why>``."""
+    return f"Invalid value for {member} ({value!r}): {why}"
 
 
 # -- steering time and progression in tests ---------------------------------------------

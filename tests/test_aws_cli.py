@@ -13,10 +13,18 @@ import subprocess
 import sys
 from typing import Any, Callable
 
-import boto3
 import pytest
 
-from tests.conftest import ACCOUNT, PAYLOAD, REGION
+from tests.conftest import (
+    ACCOUNT,
+    PAYLOAD,
+    REGION,
+    fresh_job_members,
+    make_queue,
+    only,
+    server_client,
+    submit,
+)
 
 QUEUE_ARN = f"arn:aws:batch:{REGION}:{ACCOUNT}:job-queue/queue"
 ENV_ARN = f"arn:aws:batch:{REGION}:{ACCOUNT}:service-environment/env"
@@ -67,13 +75,7 @@ def aws(moto_batch_endpoint: str, tmp_path: Any) -> Aws:
 @pytest.fixture
 def boto(moto_batch_endpoint: str) -> Any:
     """A boto3 batch client of the same server, for set-up and checks."""
-    return boto3.client(
-        "batch",
-        endpoint_url=moto_batch_endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return server_client(moto_batch_endpoint)
 
 
 @pytest.fixture
@@ -88,22 +90,7 @@ def environment(boto: Any) -> str:
 
 @pytest.fixture
 def queue(boto: Any, environment: str) -> str:
-    boto.create_job_queue(
-        jobQueueName="queue",
-        priority=1,
-        jobQueueType="SAGEMAKER_TRAINING",
-        serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": environment}],
-    )
-    return "queue"
-
-
-def submit(boto: Any, name: str = "job") -> dict[str, Any]:
-    return boto.submit_service_job(  # type: ignore[no-any-return]
-        jobName=name,
-        jobQueue="queue",
-        serviceJobType="SAGEMAKER_TRAINING",
-        serviceRequestPayload=PAYLOAD,
-    )
+    return make_queue(boto, "queue", env=environment)
 
 
 def summaries(listing: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -180,8 +167,8 @@ def test_submit_service_job(aws, boto, queue):
 
 
 def test_list_service_jobs_without_a_status_lists_running_jobs(aws, boto, queue):
-    running = submit(boto, "running")
-    submit(boto, "waiting")
+    running = submit(boto, "queue", "running")
+    submit(boto, "queue", "waiting")
     # Under the default manual transition every read moves a job one step on.
     seen = [boto.describe_service_job(jobId=running["jobId"])["status"] for _ in range(4)]
     assert seen == PATH[:4]
@@ -192,7 +179,7 @@ def test_list_service_jobs_without_a_status_lists_running_jobs(aws, boto, queue)
 
 
 def test_list_service_jobs_by_job_status(aws, boto, queue):
-    job = submit(boto, "waiting")
+    job = submit(boto, "queue", "waiting")
 
     listing = aws(
         "batch", "list-service-jobs", "--job-queue", QUEUE_ARN, "--job-status", "SUBMITTED"
@@ -202,8 +189,8 @@ def test_list_service_jobs_by_job_status(aws, boto, queue):
 
 
 def test_list_service_jobs_by_job_name_filter(aws, boto, queue):
-    wanted = submit(boto, "wanted")
-    submit(boto, "other")
+    wanted = submit(boto, "queue", "wanted")
+    submit(boto, "queue", "other")
 
     listing = aws(
         "batch",
@@ -218,7 +205,7 @@ def test_list_service_jobs_by_job_name_filter(aws, boto, queue):
 
 
 def test_list_service_jobs_paginates_with_max_items_and_starting_token(aws, boto, queue):
-    submitted = {submit(boto, f"page-{n}")["jobId"] for n in range(3)}
+    submitted = {submit(boto, "queue", f"page-{n}")["jobId"] for n in range(3)}
     query = ["--job-queue", queue, "--filters", "name=JOB_NAME,values=page-*"]
     in_one_page = [
         job["jobId"]
@@ -246,35 +233,16 @@ def test_list_service_jobs_paginates_with_max_items_and_starting_token(aws, boto
 
 
 def test_describe_service_job_by_arn(aws, boto, queue):
-    job = submit(boto, "train")
+    job = submit(boto, "queue", "train")
 
     described = aws("batch", "describe-service-job", "--job-id", job["jobArn"])
 
-    assert (
-        described["jobId"],
-        described["jobArn"],
-        described["jobName"],
-        described["jobQueue"],
-        described["serviceJobType"],
-        described["status"],
-        described["serviceRequestPayload"],
-        described["isTerminated"],
-        described["tags"],
-    ) == (
-        job["jobId"],
-        job["jobArn"],
-        "train",
-        QUEUE_ARN,
-        "SAGEMAKER_TRAINING",
-        "SUBMITTED",
-        PAYLOAD,
-        False,
-        {},
-    )
+    wanted = fresh_job_members(job, "train", QUEUE_ARN, isTerminated=False, tags={})
+    assert only(described, wanted) == wanted
 
 
 def test_terminate_service_job(aws, boto, queue):
-    job = submit(boto)
+    job = submit(boto, "queue")
 
     output = aws(
         "batch", "terminate-service-job", "--job-id", job["jobId"], "--reason", "not needed"

@@ -13,9 +13,8 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.batch.models import Job, batch_backends
 
-from tests.conftest import ACCOUNT, REGION, answer_body, client_error
+from tests.conftest import ACCOUNT, REGION, answer_body, client_error, server_client
 from tests.test_job_queues import make_compute_env, make_container_queue
-from tests.test_server import client
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
@@ -68,37 +67,39 @@ def answer(response: dict[str, Any]) -> dict[str, Any]:
 STATUSES = ["SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"]
 
 
-@pytest.mark.requires_operation("TerminateJobs")
-def test_terminate_jobs_does_to_each_job_what_terminate_job_does(container):
+@pytest.mark.parametrize(
+    ("operation", "reason", "reasons"),
+    [
+        pytest.param(
+            "terminate",
+            "stop",
+            ["stop"] * len(STATUSES),
+            id="terminate",
+            marks=pytest.mark.requires_operation("TerminateJobs"),
+        ),
+        pytest.param(
+            "cancel",
+            "not needed",
+            # Only jobs that have not started are cancelled; the others are left alone.
+            ["not needed", "not needed", "not needed", None, None, None, None],
+            id="cancel",
+            marks=pytest.mark.requires_operation("CancelJobs"),
+        ),
+    ],
+)
+def test_the_bulk_form_does_to_each_job_what_the_single_one_does(
+    container, operation, reason, reasons
+):
     batch = container
     singly, together = jobs_in(batch, STATUSES), jobs_in(batch, STATUSES)
     for job_id in singly:
-        batch.terminate_job(jobId=job_id, reason="stop")
-    response = batch.terminate_jobs(jobs=together, reason="stop")
+        getattr(batch, f"{operation}_job")(jobId=job_id, reason=reason)
+    response = getattr(batch, f"{operation}_jobs")(jobs=together, reason=reason)
     assert answer(response) == {"successful": together, "errors": []}
     assert outcome(batch, together) == outcome(batch, singly)
-    assert outcome(batch, together) == [(status, "stop") for status in STATUSES]
-
-
-@pytest.mark.requires_operation("CancelJobs")
-def test_cancel_jobs_does_to_each_job_what_cancel_job_does(container):
-    batch = container
-    singly, together = jobs_in(batch, STATUSES), jobs_in(batch, STATUSES)
-    for job_id in singly:
-        batch.cancel_job(jobId=job_id, reason="not needed")
-    response = batch.cancel_jobs(jobs=together, reason="not needed")
-    assert answer(response) == {"successful": together, "errors": []}
-    assert outcome(batch, together) == outcome(batch, singly)
-    # Only jobs that have not started are cancelled; the others are left alone.
-    assert [reason for _, reason in outcome(batch, together)] == [
-        "not needed",
-        "not needed",
-        "not needed",
-        None,
-        None,
-        None,
-        None,
-    ]
+    assert [reason for _, reason in outcome(batch, together)] == reasons
+    if operation == "terminate":  # and no job changes its status
+        assert [status for status, _ in outcome(batch, together)] == STATUSES
 
 
 @pytest.mark.requires_operation("TerminateJobs")
@@ -195,7 +196,7 @@ def _post(operation: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
 @pytest.mark.requires_operation("TerminateJobs")
 @pytest.mark.requires_operation("CancelJobs")
 def test_terminate_jobs_and_cancel_jobs_over_the_server(moto_batch_endpoint, held):
-    batch = client(moto_batch_endpoint)
+    batch = server_client(moto_batch_endpoint)
     iam = boto3.client(
         "iam",
         endpoint_url=moto_batch_endpoint,

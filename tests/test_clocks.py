@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import boto3
 import pytest
@@ -29,17 +30,24 @@ def move_on(library: str, clock, seconds: int) -> None:
         clock.shift(timedelta(seconds=seconds))
 
 
+def seed_and_submit(batch: Any) -> tuple[Any, str]:
+    """Seed job "seeded" and submit job "submitted" to queue "training" (created by the
+    seeding); the seeded job's view and the submitted job's id."""
+    seeded = mbs.add_service_job("training", "seeded")
+    job_id = batch.submit_service_job(
+        jobName="submitted",
+        jobQueue="training",
+        serviceJobType="SAGEMAKER_TRAINING",
+        serviceRequestPayload="{}",
+    )["jobId"]
+    return seeded, job_id
+
+
 @pytest.mark.parametrize("library", ["freezegun", "time_machine"])
 def test_a_frozen_clock_stamps_submitted_and_seeded_jobs(library):
     with mock_aws(), frozen(library):
         batch = boto3.client("batch", region_name="us-east-1")
-        seeded = mbs.add_service_job("training", "seeded")
-        job_id = batch.submit_service_job(
-            jobName="submitted",
-            jobQueue="training",
-            serviceJobType="SAGEMAKER_TRAINING",
-            serviceRequestPayload="{}",
-        )["jobId"]
+        seeded, job_id = seed_and_submit(batch)
 
         assert batch.describe_service_job(jobId=job_id)["createdAt"] == AT_MS
         assert seeded.created_at == AT_MS
@@ -50,13 +58,7 @@ def test_time_progression_steps_as_the_frozen_clock_moves(library, service_job_t
     service_job_transition({"progression": "time", "seconds": 5})
     with mock_aws(), frozen(library) as clock:
         batch = boto3.client("batch", region_name="us-east-1")
-        mbs.add_service_job("training", "seeded")
-        job_id = batch.submit_service_job(
-            jobName="submitted",
-            jobQueue="training",
-            serviceJobType="SAGEMAKER_TRAINING",
-            serviceRequestPayload="{}",
-        )["jobId"]
+        _, job_id = seed_and_submit(batch)
         seen = []
         for _ in range(4):
             seen.append(batch.describe_service_job(jobId=job_id)["status"])

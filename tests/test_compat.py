@@ -7,20 +7,49 @@ import botocore.loaders
 import pytest
 from botocore.model import ServiceModel
 
-from moto_batch_service._moto.common import has_service_job_model, partition_of
+from moto_batch_service._moto.common import partition_of
 from tests.shape_check import MODEL, NEWER_MEMBERS, check_response
+from tests.test_activation import run
+
+OLDER_BOTOCORE = """
+import botocore.loaders
+load = botocore.loaders.Loader.load_service_model
+
+def older(self, service_name, type_name, api_version=None):
+    # the batch model as a botocore from before the service jobs has it
+    model = load(self, service_name, type_name, api_version)
+    if (service_name, type_name) != ("batch", "service-2"):
+        return model
+    kept = {name: operation for name, operation in model["operations"].items()
+            if not any(word in name for word in ("ServiceJob", "ServiceEnvironment", "QuotaShare"))}
+    return {**model, "operations": kept}
+
+botocore.loaders.Loader.load_service_model = older
+"""
 
 
-def test_a_botocore_without_service_job_operations_is_told_apart():
-    assert not has_service_job_model({"ListJobs": {}, "SubmitJob": {}, "DescribeJobQueues": {}})
-
-
-def test_a_botocore_with_service_job_operations_is_accepted():
-    assert has_service_job_model({"ListJobs": {}, "ListServiceJobs": {}})
-
-
-def test_the_installed_botocore_is_accepted():
-    assert has_service_job_model()
+def test_a_botocore_without_service_jobs_leaves_moto_as_it_is_and_says_to_upgrade_botocore():
+    lines = run(
+        OLDER_BOTOCORE
+        + """
+import warnings
+import moto_batch_service
+from moto import mock_aws
+with warnings.catch_warnings(record=True) as seen:
+    warnings.simplefilter("always")
+    with mock_aws():
+        batch = client()
+        print(hasattr(batch, "list_service_jobs"), batch.describe_job_queues()["jobQueues"])
+        try:
+            moto_batch_service.add_service_job("q", "a")
+        except moto_batch_service.IncompatibleMotoError as error:
+            text = str(error)
+            print("botocore has no service-job operations" in text,
+                  "pip install 'boto3>=" in text and "'botocore>=" in text)
+print([type(w.message).__name__ for w in seen])
+"""
+    )
+    assert lines == ["False []", "True True", "['MotoBatchServiceWarning']"]
 
 
 @pytest.mark.parametrize(

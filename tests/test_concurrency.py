@@ -24,7 +24,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.conftest import PAYLOAD, REGION
+from tests.conftest import PAYLOAD, REGION, make_queue
 
 THREADS = 8
 SUBMITS = int(os.environ.get("MOTO_BATCH_LOAD_SUBMITS", "100"))
@@ -158,17 +158,7 @@ def guarded(target: Any, load: Load, start: threading.Barrier, *args: Any) -> th
 def load_queue(moto_batch_endpoint: str) -> list[str]:
     """The queue ``load`` with PRESEEDED submitted jobs; their IDs."""
     batch = client(moto_batch_endpoint)
-    batch.create_service_environment(
-        serviceEnvironmentName="load-env",
-        serviceEnvironmentType="SAGEMAKER_TRAINING",
-        capacityLimits=[{"maxCapacity": 10, "capacityUnit": "NUM_INSTANCES"}],
-    )
-    batch.create_job_queue(
-        jobQueueName="load",
-        priority=1,
-        jobQueueType="SAGEMAKER_TRAINING",
-        serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": "load-env"}],
-    )
+    make_queue(batch, "load")
     return [submit(batch, f"pre-{i}", f"pre-{i}") for i in range(PRESEEDED)]
 
 

@@ -7,9 +7,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, make_queue
+from tests.conftest import ACCOUNT, PAYLOAD, REGION, make_queue, server_client
 from tests.test_quota_shares import create_share, limits, quota_queue
-from tests.test_server import client
 
 ARN = f"arn:aws:batch:{REGION}:{ACCOUNT}"
 OURS = ("ServiceEnvironment", "ServiceQueue", "ServiceJob", "QuotaShare")
@@ -91,7 +90,7 @@ EMPTY = {kind: [] for kind in OURS}
 
 
 def test_data_json_lists_environments_queues_and_jobs_under_batch(moto_batch_endpoint):
-    batch = client(moto_batch_endpoint)
+    batch = server_client(moto_batch_endpoint)
     job_id = build(batch)
     data = data_json(moto_batch_endpoint)
     assert main_fields(data) == expected(job_id)
@@ -106,7 +105,7 @@ def test_data_json_lists_environments_queues_and_jobs_under_batch(moto_batch_end
 
 
 def test_data_json_follows_a_job_through_its_lifecycle(moto_batch_endpoint):
-    batch = client(moto_batch_endpoint)
+    batch = server_client(moto_batch_endpoint)
     job_id = build(batch)
     batch.terminate_service_job(jobId=job_id, reason="enough")
     (job,) = data_json(moto_batch_endpoint)["batch"]["ServiceJob"]
@@ -118,7 +117,7 @@ def test_data_json_follows_a_job_through_its_lifecycle(moto_batch_endpoint):
 
 
 def test_a_reset_empties_the_package_s_lists_in_data_json(moto_batch_endpoint):
-    build(client(moto_batch_endpoint))
+    build(server_client(moto_batch_endpoint))
     requests.post(f"{moto_batch_endpoint}/moto-api/reset", timeout=30).raise_for_status()
     data = data_json(moto_batch_endpoint)
     assert {kind: data["batch"][kind] for kind in OURS} == EMPTY
@@ -139,7 +138,7 @@ def test_data_json_under_mock_aws_lists_the_resources_until_the_mock_ends():
 
 @pytest.mark.requires_operation("CreateQuotaShare")
 def test_data_json_lists_quota_shares_under_batch(moto_batch_endpoint):
-    batch = client(moto_batch_endpoint)
+    batch = server_client(moto_batch_endpoint)
     quota_queue(batch)
     create_share(batch, "qq", "a", tags={"team": "ml"})
     data = data_json(moto_batch_endpoint)

@@ -671,6 +671,26 @@ def requests(operation: str, body: S[Any]) -> S[Request]:
     return st.builds(Request, st.just(operation), body)
 
 
+def bulk_bodies(reasons: tuple[str, ...], *also_known: S[Any]) -> S[Any]:
+    """Bodies of a bulk terminate or cancel: 1 to 4 job ids, or a known refusal (no jobs, a
+    list past the 50-job limit, ``also_known``), or hostile lists; a reason of ``reasons``."""
+    return bodies(
+        {
+            "jobs": V(
+                lists(JOB_IDS, min_size=1, max_size=4).valid,
+                st.one_of(
+                    lists(JOB_IDS, min_size=1, max_size=4).known,
+                    st.just([]),
+                    *also_known,
+                    st.integers(49, 52).map(lambda n: [UNKNOWN_ID] * n),
+                ),
+                lists(JOB_IDS, max_size=4).hostile,
+            ),
+            "reason": strings(*reasons),
+        }
+    )
+
+
 def _with(members: dict[str, Any]) -> Callable[[Request], Request]:
     def add(request: Request) -> Request:
         return Request(request.operation, {**members, **request.body})
@@ -774,23 +794,7 @@ REQUESTS: dict[str, S[Request]] = {
     "TerminateServiceJob": requests(
         "TerminateServiceJob", bodies({"jobId": JOB_IDS, "reason": strings("stop", "x" * 1025)})
     ),
-    "TerminateServiceJobs": requests(
-        "TerminateServiceJobs",
-        bodies(
-            {
-                "jobs": V(
-                    lists(JOB_IDS, min_size=1, max_size=4).valid,
-                    st.one_of(
-                        lists(JOB_IDS, min_size=1, max_size=4).known,
-                        st.just([]),
-                        st.integers(49, 52).map(lambda n: [UNKNOWN_ID] * n),
-                    ),
-                    lists(JOB_IDS, max_size=4).hostile,
-                ),
-                "reason": strings("stop", "x" * 1025),
-            }
-        ),
-    ),
+    "TerminateServiceJobs": requests("TerminateServiceJobs", bulk_bodies(("stop", "x" * 1025))),
     # moto's container-job operations and their bulk forms (no container job exists here).
     **{
         operation: requests(
@@ -799,24 +803,7 @@ REQUESTS: dict[str, S[Request]] = {
         for operation in ("TerminateJob", "CancelJob")
     },
     **{
-        operation: requests(
-            operation,
-            bodies(
-                {
-                    "jobs": V(
-                        lists(JOB_IDS, min_size=1, max_size=4).valid,
-                        st.one_of(
-                            lists(JOB_IDS, min_size=1, max_size=4).known,
-                            st.just([]),
-                            st.just([""]),
-                            st.integers(49, 52).map(lambda n: [UNKNOWN_ID] * n),
-                        ),
-                        lists(JOB_IDS, max_size=4).hostile,
-                    ),
-                    "reason": strings("stop", "", "x" * 1025),
-                }
-            ),
-        )
+        operation: requests(operation, bulk_bodies(("stop", "", "x" * 1025), st.just([""])))
         for operation in ("TerminateJobs", "CancelJobs")
     },
     "UpdateServiceJob": requests(

@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from moto_batch_service import add_service_job
-from tests.conftest import ACCOUNT, REGION, client_error, submit
+from tests.conftest import ACCOUNT, REGION, invalid, refused, submit, without_metadata
 
 TYPE = "SAGEMAKER_TRAINING"
 BATCH_ARN = f"arn:aws:batch:{REGION}:{ACCOUNT}:"
@@ -146,18 +146,6 @@ def queues(batch: Any, *identifiers: str) -> list[dict[str, Any]]:
 
 def by_name(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {e["jobQueueName"]: e for e in entries}
-
-
-def without_metadata(response: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
-
-
-def refused(exc_info: Any, message: str) -> None:
-    assert client_error(exc_info) == ("ClientException", message, 400)
-
-
-def invalid(member: str, value: object, why: str) -> str:
-    return f"Invalid value for {member} ({value!r}): {why}"
 
 
 def time_limit(**change: Any) -> dict[str, Any]:

@@ -11,8 +11,15 @@ from botocore.exceptions import ClientError
 
 import moto_batch_service as mbs
 from moto_batch_service import ServiceJobBackend, service_job_backends
-from moto_batch_service.scheduling.tracking import Tracker
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, START, client_error
+from tests.conftest import (
+    ACCOUNT,
+    PAYLOAD,
+    REGION,
+    START,
+    client_error,
+    describe,
+    time_limit_reason,
+)
 
 MODEL = "batch::service_job"
 COMPLETED = "Received status from SageMaker: Training job completed"
@@ -88,12 +95,6 @@ def submit(batch: Any, queue: str, name: str, instances: int = 1, **extra: Any) 
     return response["jobId"]  # type: ignore[no-any-return]
 
 
-def describe(batch: Any, job_id: str) -> dict[str, Any]:
-    response = batch.describe_service_job(jobId=job_id)
-    response.pop("ResponseMetadata")
-    return response  # type: ignore[no-any-return]
-
-
 def status(batch: Any, job_id: str) -> str:
     return describe(batch, job_id)["status"]  # type: ignore[no-any-return]
 
@@ -142,6 +143,16 @@ def run_once(batch: Any, queue: str, outcome: mbs.Outcome, **extra: Any) -> dict
     mbs.plan_service_job_attempts(job_id, outcome)
     look_until(batch, job_id, "RUNNING")
     return describe(batch, job_id)
+
+
+def out_of_memory_once(batch: Any, queue: str, rules: list[dict[str, Any]]) -> dict[str, Any]:
+    """``run_once`` a job of 3 attempts with the exit ``rules``, its first attempt out of memory."""
+    return run_once(
+        batch,
+        queue,
+        mbs.fail_attempt("AlgorithmError: out of memory"),
+        retryStrategy={"attempts": 3, "evaluateOnExit": rules},
+    )
 
 
 # -- retries -------------------------------------------------------------------------------
@@ -249,15 +260,7 @@ def test_job_without_a_retry_strategy_fails_after_one_failure(batch, queue):
     ],
 )
 def test_exit_rule_whose_glob_matches_ends_the_job_despite_attempts_left(batch, queue, pattern):
-    failed = run_once(
-        batch,
-        queue,
-        mbs.fail_attempt("AlgorithmError: out of memory"),
-        retryStrategy={
-            "attempts": 3,
-            "evaluateOnExit": [{"action": "EXIT", "onStatusReason": pattern}],
-        },
-    )
+    failed = out_of_memory_once(batch, queue, [{"action": "EXIT", "onStatusReason": pattern}])
 
     assert (failed["status"], failed["statusReason"]) == ("FAILED", OOM)
     assert len(failed["attempts"]) == 1
@@ -274,15 +277,7 @@ def test_exit_rule_whose_glob_matches_ends_the_job_despite_attempts_left(batch, 
     ],
 )
 def test_failure_that_no_rule_matches_is_retried(batch, queue, pattern):
-    retried = run_once(
-        batch,
-        queue,
-        mbs.fail_attempt("AlgorithmError: out of memory"),
-        retryStrategy={
-            "attempts": 3,
-            "evaluateOnExit": [{"action": "EXIT", "onStatusReason": pattern}],
-        },
-    )
+    retried = out_of_memory_once(batch, queue, [{"action": "EXIT", "onStatusReason": pattern}])
 
     assert retried["status"] == "RUNNABLE"
     assert [a["statusReason"] for a in retried["attempts"]] == [OOM]
@@ -319,12 +314,7 @@ def test_failure_that_no_rule_matches_is_retried(batch, queue, pattern):
     ],
 )
 def test_first_matching_rule_decides(batch, queue, rules, wanted):
-    job = run_once(
-        batch,
-        queue,
-        mbs.fail_attempt("AlgorithmError: out of memory"),
-        retryStrategy={"attempts": 3, "evaluateOnExit": rules},
-    )
+    job = out_of_memory_once(batch, queue, rules)
 
     assert job["status"] == wanted
 
@@ -344,23 +334,13 @@ def test_rule_action_is_read_in_any_case(batch, queue, action, wanted):
         {"action": action, "onStatusReason": "*memory"},
         {"action": "EXIT" if wanted == "RUNNABLE" else "RETRY", "onStatusReason": "*"},
     ]
-    job = run_once(
-        batch,
-        queue,
-        mbs.fail_attempt("AlgorithmError: out of memory"),
-        retryStrategy={"attempts": 3, "evaluateOnExit": rules},
-    )
+    job = out_of_memory_once(batch, queue, rules)
 
     assert job["status"] == wanted
 
 
 def test_rule_without_a_status_reason_matches_every_failure(batch, queue):
-    failed = run_once(
-        batch,
-        queue,
-        mbs.fail_attempt("AlgorithmError: out of memory"),
-        retryStrategy={"attempts": 3, "evaluateOnExit": [{"action": "EXIT"}]},
-    )
+    failed = out_of_memory_once(batch, queue, [{"action": "EXIT"}])
 
     assert (failed["status"], failed["statusReason"]) == ("FAILED", OOM)
 
@@ -955,8 +935,7 @@ def test_time_limit_fails_a_head_blocked_by_max_resource_and_the_next_job_advanc
     assert listed(batch, q, names) == {"huge": "FAILED", "tiny": "SCHEDULED"}
     failed = describe(batch, huge)
     assert failed["statusReason"] == (
-        "Terminated by JobStateTimeLimit action due to reason: "
-        "MISCONFIGURATION:SERVICE_ENVIRONMENT_MAX_RESOURCE"
+        time_limit_reason("MISCONFIGURATION:SERVICE_ENVIRONMENT_MAX_RESOURCE")
     )
     assert failed["stoppedAt"] == START + 600_000
     assert failed["attempts"] == []
@@ -1006,8 +985,7 @@ def test_capacity_time_limit_counts_the_time_spent_scheduled(batch, clock):
     failed = describe(batch, job_id)
     assert (failed["status"], failed["statusReason"]) == (
         "FAILED",
-        "Terminated by JobStateTimeLimit action due to reason: "
-        "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
+        time_limit_reason("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY"),
     )
     assert failed["attempts"] == []
 
@@ -1099,33 +1077,22 @@ def test_terminating_a_job_waiting_for_its_retry_fails_it_at_once(batch, queue):
 # -- immediate progression -----------------------------------------------------------------
 
 
-def test_immediate_progression_drains_the_queue_in_capacity_order_in_one_call(
-    batch, four, progression, monkeypatch
+def test_immediate_progression_drains_the_queue_in_one_call_each_job_in_one_attempt(
+    batch, four, progression
 ):
-    moves: list[tuple[str, str]] = []
-    move = Tracker.move
-
-    def spy(self: Tracker, job: Any, new_status: str, *args: Any, **kwargs: Any) -> None:
-        moves.append((job.job_name, new_status))
-        move(self, job, new_status, *args, **kwargs)
-
-    monkeypatch.setattr(Tracker, "move", spy)
-    names = {}
-    for name, n in (("three", 3), ("two", 2), ("one", 1), ("four", 4)):
-        names[submit(batch, four, name, n)] = name
+    # "two" does not fit beside "three", and "four" fits only alone: the queue drains in one
+    # call all the same, each job waiting for its room rather than failing for capacity.
+    names = {
+        submit(batch, four, name, n): name
+        for name, n in (("three", 3), ("two", 2), ("one", 1), ("four", 4))
+    }
     progression({"progression": "immediate"})
 
     assert listed(batch, four, names) == dict.fromkeys(("three", "two", "one", "four"), "SUCCEEDED")
-    assert [m for m in moves if m[1] in ("SCHEDULED", "SUCCEEDED")] == [
-        ("three", "SCHEDULED"),
-        ("three", "SUCCEEDED"),
-        ("two", "SCHEDULED"),
-        ("one", "SCHEDULED"),
-        ("two", "SUCCEEDED"),
-        ("one", "SUCCEEDED"),
-        ("four", "SCHEDULED"),
-        ("four", "SUCCEEDED"),
-    ]
+    described = [describe(batch, job_id) for job_id in names]
+    assert [(len(job["attempts"]), job["statusReason"]) for job in described] == [
+        (1, COMPLETED)
+    ] * 4
 
 
 # -- planning outcomes ---------------------------------------------------------------------

@@ -14,7 +14,7 @@ from moto import mock_aws
 from moto.moto_api import state_manager
 
 from moto_batch_service import get_service_job, service_job_backends, set_service_job_status
-from tests.conftest import ACCOUNT, REGION, client_error, make_queue, submit
+from tests.conftest import ACCOUNT, REGION, client_error, describe, make_queue, submit
 
 MODEL = "batch::service_job"
 DEFAULT = {"progression": "manual", "times": 1}
@@ -33,12 +33,6 @@ def transition(config: dict[str, Any]) -> Iterator[None]:
         yield
     finally:
         state_manager.unset_transition(MODEL)
-
-
-def describe(batch: Any, job_id: str) -> dict[str, Any]:
-    response = batch.describe_service_job(jobId=job_id)
-    response.pop("ResponseMetadata")
-    return response  # type: ignore[no-any-return]
 
 
 def status(batch: Any, job_id: str) -> str:
@@ -353,12 +347,7 @@ def test_time_progression_catches_up_on_every_step_whose_time_has_come(
 
 def test_time_progression_dispatches_a_waiting_job_when_room_frees(batch, progression, state_clock):
     progression({"progression": "time", "seconds": 5})
-    batch.create_service_environment(
-        serviceEnvironmentName="small",
-        serviceEnvironmentType="SAGEMAKER_TRAINING",
-        capacityLimits=[{"maxCapacity": 1, "capacityUnit": "NUM_INSTANCES"}],
-    )
-    make_queue(batch, "one", env="small")
+    make_queue(batch, "one", env="small", capacity=1)
     first = submit(batch, "one", "first")["jobId"]
     second = submit(batch, "one", "second")["jobId"]
     created = batch.describe_service_job(jobId=second)["createdAt"]

@@ -5,13 +5,13 @@ service environment per job queue, 50 service environments per account and regio
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 from botocore.exceptions import ClientError
 
 import moto_batch_service as mbs
-from tests.conftest import ACCOUNT, REGION, START, Clock, client_error, make_queue, submit
+from tests.conftest import ACCOUNT, REGION, START, Clock, make_queue, refused, submit
 from tests.store_snapshot import snapshot
 
 # Quota-share policies and shares exist from botocore 1.42.51 on.
@@ -68,8 +68,13 @@ def create_queue(batch: Any, name: str, env: str, policy: str | None = None) -> 
     )
 
 
-def refused(exc_info: Any, message: str) -> None:
-    assert client_error(exc_info) == ("ClientException", message, 400)
+def refused_and_unchanged(call: Callable[[], Any], message: str) -> None:
+    """``call`` is refused with a ClientException saying ``message``; the store is unchanged."""
+    before = snapshot()
+    with pytest.raises(ClientError) as exc_info:
+        call()
+    refused(exc_info, message)
+    assert snapshot() == before
 
 
 # -- which environment a queue may use ------------------------------------------------------
@@ -93,36 +98,24 @@ def test_quota_management_queue_on_an_instance_type_environment_is_created(batch
 def test_quota_management_queue_on_a_num_instances_environment_is_refused(batch):
     make_env(batch, "counted", NUM_INSTANCES)
     policy = quota_policy(batch)
-    before = snapshot()
-
-    with pytest.raises(ClientError) as exc_info:
-        create_queue(batch, "qq", "counted", policy)
-
-    refused(
-        exc_info,
+    refused_and_unchanged(
+        lambda: create_queue(batch, "qq", "counted", policy),
         "Job queue qq has a quota-share scheduling policy: its service environment needs "
         "instance-type capacity limits (such as ml.m5.large), and service environment counted "
         "has NUM_INSTANCES",
     )
-    assert snapshot() == before
 
 
 @pytest.mark.parametrize(("kind", "what"), [(None, "a FIFO"), ("fair", "a fair-share")])
 def test_fifo_or_fair_share_queue_on_an_instance_type_environment_is_refused(batch, kind, what):
     make_env(batch, "typed", instance_limits(ML))
     policy = fair_policy(batch) if kind else None
-    before = snapshot()
-
-    with pytest.raises(ClientError) as exc_info:
-        create_queue(batch, "q", "typed", policy)
-
-    refused(
-        exc_info,
+    refused_and_unchanged(
+        lambda: create_queue(batch, "q", "typed", policy),
         f"Job queue q is {what} job queue: its service environment needs NUM_INSTANCES "
         "capacity limits, and service environment typed has instance-type capacity limits "
         "(quota management only)",
     )
-    assert snapshot() == before
 
 
 @quota
@@ -130,16 +123,10 @@ def test_second_quota_management_queue_on_one_environment_is_refused(batch):
     make_env(batch, "typed", instance_limits(ML))
     create_queue(batch, "first", "typed", quota_policy(batch))
     other = quota_policy(batch, "other")
-    before = snapshot()
-
-    with pytest.raises(ClientError) as exc_info:
-        create_queue(batch, "second", "typed", other)
-
-    refused(
-        exc_info,
+    refused_and_unchanged(
+        lambda: create_queue(batch, "second", "typed", other),
         f"{ONE_QUOTA_QUEUE}: service environment typed is already connected to job queue first",
     )
-    assert snapshot() == before
 
 
 @quota
@@ -181,22 +168,16 @@ def test_fifo_and_fair_share_queues_may_share_a_num_instances_environment(batch)
 
 def test_update_moving_a_fifo_queue_to_an_instance_type_environment_is_refused(batch, queue):
     make_env(batch, "typed", instance_limits(ML))
-    before = snapshot()
-
-    with pytest.raises(ClientError) as exc_info:
-        batch.update_job_queue(
+    refused_and_unchanged(
+        lambda: batch.update_job_queue(
             jobQueue=queue,
             priority=5,
             serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": "typed"}],
-        )
-
-    refused(
-        exc_info,
+        ),
         "Job queue queue is a FIFO job queue: its service environment needs NUM_INSTANCES "
         "capacity limits, and service environment typed has instance-type capacity limits "
         "(quota management only)",
     )
-    assert snapshot() == before
 
 
 @quota
@@ -233,40 +214,28 @@ def test_update_moving_a_quota_management_queue_to_a_free_environment_is_accepte
 
 
 def test_update_giving_a_fifo_queue_s_environment_instance_type_limits_is_refused(batch, queue):
-    before = snapshot()
-
-    with pytest.raises(ClientError) as exc_info:
-        batch.update_service_environment(
+    refused_and_unchanged(
+        lambda: batch.update_service_environment(
             serviceEnvironment="queue-env", capacityLimits=instance_limits(ML)
-        )
-
-    refused(
-        exc_info,
+        ),
         "Job queue queue is a FIFO job queue: its service environment needs NUM_INSTANCES "
         "capacity limits, and service environment queue-env has instance-type capacity limits "
         "(quota management only)",
     )
-    assert snapshot() == before
 
 
 @quota
 def test_update_giving_a_quota_queue_s_environment_num_instances_is_refused(batch):
     make_env(batch, "typed", instance_limits(ML))
     create_queue(batch, "qq", "typed", quota_policy(batch))
-    before = snapshot()
-
-    with pytest.raises(ClientError) as exc_info:
-        batch.update_service_environment(
+    refused_and_unchanged(
+        lambda: batch.update_service_environment(
             serviceEnvironment="typed", state="DISABLED", capacityLimits=NUM_INSTANCES
-        )
-
-    refused(
-        exc_info,
+        ),
         "Job queue qq has a quota-share scheduling policy: its service environment needs "
         "instance-type capacity limits (such as ml.m5.large), and service environment typed "
         "has NUM_INSTANCES",
     )
-    assert snapshot() == before
 
 
 def test_environment_no_queue_uses_may_change_its_kind_of_limits(batch):
@@ -308,13 +277,12 @@ def test_environment_with_six_instance_type_limits_is_refused(batch):
 
 def test_update_to_six_instance_type_limits_is_refused(batch):
     make_env(batch, "typed", instance_limits(ML))
-    before = snapshot()
-
-    with pytest.raises(ClientError) as exc_info:
-        batch.update_service_environment(serviceEnvironment="typed", capacityLimits=SIX_TYPES)
-
-    refused(exc_info, SIX_TYPES_REFUSED)
-    assert snapshot() == before
+    refused_and_unchanged(
+        lambda: batch.update_service_environment(
+            serviceEnvironment="typed", capacityLimits=SIX_TYPES
+        ),
+        SIX_TYPES_REFUSED,
+    )
 
 
 # -- a queue keeps its kind of scheduling policy --------------------------------------------
@@ -337,17 +305,11 @@ def test_replacing_a_quota_queue_s_policy_with_a_fair_share_one_is_refused(batch
     make_env(batch, "typed", instance_limits(ML))
     create_queue(batch, "qq", "typed", quota_policy(batch))
     fair = fair_policy(batch)
-    before = snapshot()
-
-    with pytest.raises(ClientError) as exc_info:
-        batch.update_job_queue(jobQueue="qq", schedulingPolicyArn=fair)
-
-    refused(
-        exc_info,
+    refused_and_unchanged(
+        lambda: batch.update_job_queue(jobQueue="qq", schedulingPolicyArn=fair),
         "Job queue qq has a quota-share scheduling policy: it can be replaced with another "
         "quota-share scheduling policy, not with a fair-share one",
     )
-    assert snapshot() == before
 
 
 @quota
@@ -417,13 +379,10 @@ LIMIT_REACHED = (
 
 def test_a_submission_adding_a_501st_active_share_identifier_is_refused(batch):
     fair_queue_with_active_shares(batch, 500)
-    before = snapshot()
-
-    with pytest.raises(ClientError) as exc_info:
-        submit(batch, "fair", shareIdentifier="new")
-
-    refused(exc_info, LIMIT_REACHED)
-    assert snapshot() == before
+    refused_and_unchanged(
+        lambda: submit(batch, "fair", shareIdentifier="new"),
+        LIMIT_REACHED,
+    )
 
 
 def test_a_replayed_submission_returns_its_job_even_at_the_limit(batch):

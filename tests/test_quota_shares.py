@@ -14,7 +14,17 @@ from moto.batch.models import batch_backends
 
 import moto_batch_service as mbs
 from moto_batch_service import ServiceJobBackend, service_job_backends
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, START, Clock, client_error, make_queue
+from tests.conftest import (
+    ACCOUNT,
+    PAYLOAD,
+    REGION,
+    START,
+    Clock,
+    client_error,
+    describe,
+    make_queue,
+    time_limit_reason,
+)
 from tests.test_job_queues import make_container_queue
 
 # Quota-share operations and members exist from botocore 1.42.51 on.
@@ -66,8 +76,10 @@ def quota_queue(
     batch: Any,
     name: str = "qq",
     capacity: list[dict[str, Any]] | None = None,
+    **queue_args: Any,
 ) -> str:
-    """A SAGEMAKER_TRAINING queue with a quota-share policy on its own environment."""
+    """A SAGEMAKER_TRAINING queue with a quota-share policy on its own environment; ``queue_args``
+    go to CreateJobQueue."""
     batch.create_service_environment(
         serviceEnvironmentName=f"{name}-env",
         serviceEnvironmentType="SAGEMAKER_TRAINING",
@@ -80,6 +92,7 @@ def quota_queue(
         jobQueueType="SAGEMAKER_TRAINING",
         serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": f"{name}-env"}],
         schedulingPolicyArn=policy["arn"],
+        **queue_args,
     )
     return name
 
@@ -139,12 +152,6 @@ def submit(batch: Any, queue: str, name: str, share: str, instances: int = 1, **
         **extra,
     )
     return response["jobId"]  # type: ignore[no-any-return]
-
-
-def describe(batch: Any, job_id: str) -> dict[str, Any]:
-    response = batch.describe_service_job(jobId=job_id)
-    response.pop("ResponseMetadata")
-    return response  # type: ignore[no-any-return]
 
 
 def look(batch: Any, queue: str, pattern: str = "*", times: int = 1) -> None:
@@ -1030,33 +1037,40 @@ def test_submit_to_a_quota_managed_queue_needs_a_quota_share_name(batch, qq):
     assert backend().jobs == {}
 
 
-def test_submit_to_an_unknown_quota_share_is_refused(batch, qq):
+REFUSED_SUBMITS = [
+    pytest.param(
+        "b", {}, "Quota share b does not exist in job queue qq", id="share-of-another-queue"
+    ),
+    pytest.param(
+        "off", {}, "Quota share off is DISABLED and accepts no new jobs", id="disabled-share"
+    ),
+    pytest.param(
+        "a",
+        {"shareIdentifier": "a"},
+        "shareIdentifier cannot be used: job queue qq has no fair-share scheduling policy",
+        id="share-identifier",
+    ),
+    pytest.param(
+        "a",
+        {"preemptionConfiguration": {"preemptionRetriesBeforeTermination": -1}},
+        "Invalid value for preemptionConfiguration.preemptionRetriesBeforeTermination (-1): "
+        "it must be at least 0",
+        id="negative-preemption-retries",
+    ),
+]
+
+
+@pytest.mark.parametrize(("share", "extra", "message"), REFUSED_SUBMITS)
+def test_refused_submit_to_a_quota_managed_queue_stores_nothing(batch, qq, share, extra, message):
     create_share(batch, "qq", "a")
+    create_share(batch, "qq", "off", state="DISABLED")
     quota_queue(batch, "other")
     create_share(batch, "other", "b")
 
     with pytest.raises(ClientError) as error:
-        submit(batch, "qq", "job", "b")
+        submit(batch, "qq", "job", share, **extra)
 
-    assert client_error(error) == (
-        "ClientException",
-        "Quota share b does not exist in job queue qq",
-        400,
-    )
-    assert backend().jobs == {}
-
-
-def test_submit_to_a_disabled_quota_share_is_refused(batch, qq):
-    create_share(batch, "qq", "a", state="DISABLED")
-
-    with pytest.raises(ClientError) as error:
-        submit(batch, "qq", "job", "a")
-
-    assert client_error(error) == (
-        "ClientException",
-        "Quota share a is DISABLED and accepts no new jobs",
-        400,
-    )
+    assert client_error(error) == ("ClientException", message, 400)
     assert backend().jobs == {}
 
 
@@ -1068,40 +1082,6 @@ def test_disabling_a_quota_share_lets_its_submitted_jobs_finish(batch, qq):
     look(batch, "qq", "job", times=6)
 
     assert describe(batch, job_id)["status"] == "SUCCEEDED"
-
-
-def test_submit_with_a_share_identifier_to_a_quota_managed_queue_is_refused(batch, qq):
-    create_share(batch, "qq", "a")
-
-    with pytest.raises(ClientError) as error:
-        submit(batch, "qq", "job", "a", shareIdentifier="a")
-
-    assert client_error(error) == (
-        "ClientException",
-        "shareIdentifier cannot be used: job queue qq has no fair-share scheduling policy",
-        400,
-    )
-    assert backend().jobs == {}
-
-
-def test_submit_with_a_negative_preemption_retry_count_is_refused(batch, qq):
-    create_share(batch, "qq", "a")
-
-    with pytest.raises(ClientError) as error:
-        submit(
-            batch,
-            "qq",
-            "job",
-            "a",
-            preemptionConfiguration={"preemptionRetriesBeforeTermination": -1},
-        )
-
-    assert client_error(error) == (
-        "ClientException",
-        "Invalid value for preemptionConfiguration.preemptionRetriesBeforeTermination (-1): "
-        "it must be at least 0",
-        400,
-    )
 
 
 # -- the QUOTA_SHARE_NAME filter -----------------------------------------------------------
@@ -1277,8 +1257,9 @@ def test_job_of_an_instance_type_its_share_does_not_limit_never_runs(batch):
     assert (described["status"], described["statusReason"]) == ("RUNNABLE", OVER_SHARE_LIMITS)
 
 
-def test_lend_and_borrow_share_borrows_what_a_lending_share_leaves_idle(batch, qq):
-    create_share(batch, "qq", "lender", 2, "LEND")
+@pytest.mark.parametrize("lender", ["LEND", "LEND_AND_BORROW"])
+def test_lend_and_borrow_share_borrows_what_another_share_leaves_idle(batch, qq, lender):
+    create_share(batch, "qq", "lender", 2, lender)
     create_share(batch, "qq", "borrower", 2, "LEND_AND_BORROW")
     for name in ("b1", "b2", "b3", "b4", "b5"):
         submit(batch, "qq", name, "borrower")
@@ -1292,23 +1273,6 @@ def test_lend_and_borrow_share_borrows_what_a_lending_share_leaves_idle(batch, q
         "b3": "SCHEDULED",
         "b4": "SCHEDULED",
         "b5": "RUNNABLE",
-    }
-
-
-def test_lend_and_borrow_share_borrows_from_another_lend_and_borrow_share(batch, qq):
-    create_share(batch, "qq", "x", 2, "LEND_AND_BORROW")
-    create_share(batch, "qq", "y", 2, "LEND_AND_BORROW")
-    for name in ("x1", "x2", "x3", "x4", "x5"):
-        submit(batch, "qq", name, "x")
-
-    look(batch, "qq", times=3)
-
-    assert statuses() == {
-        "x1": "SCHEDULED",
-        "x2": "SCHEDULED",
-        "x3": "SCHEDULED",
-        "x4": "SCHEDULED",
-        "x5": "RUNNABLE",
     }
 
 
@@ -1699,12 +1663,39 @@ def test_preempted_job_runs_again_with_a_new_training_job_once_capacity_is_idle(
     }
 
 
-def test_preemption_does_not_use_an_attempt_of_the_retry_strategy(batch, clock):
+def borrowing_queue(batch: Any) -> None:
+    """Queue "qq" on 2 ml.m5.xlarge: "lender" (LEND 1) and "borrower" (LEND_AND_BORROW 1)."""
     quota_queue(batch, capacity=limits((2, ML)))
     create_share(batch, "qq", "lender", 1, "LEND")
     create_share(batch, "qq", "borrower", 1, "LEND_AND_BORROW")
-    borrowing = submit(batch, "qq", "b1", "borrower", 2, retryStrategy={"attempts": 1})
-    look(batch, "qq", "b1", times=3)  # SCHEDULED, borrowing 1
+
+
+def scheduled_borrower(batch: Any, **extra: Any) -> str:
+    """On a ``borrowing_queue``, job "b1" of "borrower" needing 2 instances, looked at until
+    SCHEDULED (at START, borrowing 1); its jobId."""
+    borrowing_queue(batch)
+    job_id = submit(batch, "qq", "b1", "borrower", 2, **extra)
+    look(batch, "qq", "b1", times=3)
+    return job_id
+
+
+def preempted_once_at_start_plus_10_s(training: str) -> dict[str, Any]:
+    """The preemptionSummary of a job whose SCHEDULED attempt ``training`` was preempted
+    (never started) at START + 10 s."""
+    return {
+        "preemptedAttemptCount": 1,
+        "recentPreemptedAttempts": [
+            {
+                "serviceResourceId": {"name": "TrainingJobArn", "value": training},
+                "stoppedAt": START + 10_000,
+                "statusReason": PREEMPTED,
+            }
+        ],
+    }
+
+
+def test_preemption_does_not_use_an_attempt_of_the_retry_strategy(batch, clock):
+    borrowing = scheduled_borrower(batch, retryStrategy={"attempts": 1})
     reclaim(batch, clock)
     mbs.plan_service_job_attempts(borrowing, mbs.fail_attempt("AlgorithmError: boom"))
     look(batch, "qq", "a1", times=3)  # a1 finishes, b1 may borrow again
@@ -1719,40 +1710,20 @@ def test_preemption_does_not_use_an_attempt_of_the_retry_strategy(batch, clock):
 
 
 def test_preempted_scheduled_job_has_no_start_time_in_its_preempted_attempt(batch, clock):
-    quota_queue(batch, capacity=limits((2, ML)))
-    create_share(batch, "qq", "lender", 1, "LEND")
-    create_share(batch, "qq", "borrower", 1, "LEND_AND_BORROW")
-    borrowing = submit(batch, "qq", "b1", "borrower", 2)
-    look(batch, "qq", "b1", times=3)  # SCHEDULED at START
+    borrowing = scheduled_borrower(batch)
     training = current_training_job(borrowing)
 
     reclaim(batch, clock)  # b1 is STARTING when it is preempted
 
-    assert describe(batch, borrowing)["preemptionSummary"] == {
-        "preemptedAttemptCount": 1,
-        "recentPreemptedAttempts": [
-            {
-                "serviceResourceId": {"name": "TrainingJobArn", "value": training},
-                "stoppedAt": START + 10_000,
-                "statusReason": PREEMPTED,
-            }
-        ],
-    }
+    assert describe(batch, borrowing)["preemptionSummary"] == preempted_once_at_start_plus_10_s(
+        training
+    )
 
 
 def test_job_with_no_preemption_retries_fails_when_preempted(batch, clock):
-    quota_queue(batch, capacity=limits((2, ML)))
-    create_share(batch, "qq", "lender", 1, "LEND")
-    create_share(batch, "qq", "borrower", 1, "LEND_AND_BORROW")
-    borrowing = submit(
-        batch,
-        "qq",
-        "b1",
-        "borrower",
-        2,
-        preemptionConfiguration={"preemptionRetriesBeforeTermination": 0},
+    borrowing = scheduled_borrower(
+        batch, preemptionConfiguration={"preemptionRetriesBeforeTermination": 0}
     )
-    look(batch, "qq", "b1", times=3)  # SCHEDULED
     training = current_training_job(borrowing)
 
     reclaim(batch, clock)
@@ -1764,25 +1735,12 @@ def test_job_with_no_preemption_retries_fails_when_preempted(batch, clock):
         PREEMPTED,
         START + 10_000,
     )
-    assert described["preemptionSummary"] == {
-        "preemptedAttemptCount": 1,
-        "recentPreemptedAttempts": [
-            {
-                "serviceResourceId": {"name": "TrainingJobArn", "value": training},
-                "stoppedAt": START + 10_000,
-                "statusReason": PREEMPTED,
-            }
-        ],
-    }
+    assert described["preemptionSummary"] == preempted_once_at_start_plus_10_s(training)
 
 
 def test_job_failed_by_preemption_has_that_attempt_once_as_a_preempted_attempt(batch, clock):
-    quota_queue(batch, capacity=limits((2, ML)))
-    create_share(batch, "qq", "lender", 1, "LEND")
-    create_share(batch, "qq", "borrower", 1, "LEND_AND_BORROW")
     retries = {"preemptionRetriesBeforeTermination": 1}
-    borrowing = submit(batch, "qq", "b1", "borrower", 2, preemptionConfiguration=retries)
-    look(batch, "qq", "b1", times=3)  # SCHEDULED, borrowing 1
+    borrowing = scheduled_borrower(batch, preemptionConfiguration=retries)
     reclaim(batch, clock, "a1")  # first preemption: b1 is requeued
     look(batch, "qq", "a1", times=3)  # a1 finishes
     look(batch, "qq", "b1", times=2)  # b1 is dispatched again, borrowing 1
@@ -1805,31 +1763,15 @@ def test_job_failed_by_preemption_has_that_attempt_once_as_a_preempted_attempt(b
 
 
 def test_job_with_preemption_retries_left_is_requeued(batch, clock):
-    quota_queue(batch, capacity=limits((2, ML)))
-    create_share(batch, "qq", "lender", 1, "LEND")
-    create_share(batch, "qq", "borrower", 1, "LEND_AND_BORROW")
-    borrowing = submit(
-        batch,
-        "qq",
-        "b1",
-        "borrower",
-        2,
-        preemptionConfiguration={"preemptionRetriesBeforeTermination": 1},
+    borrowing = scheduled_borrower(
+        batch, preemptionConfiguration={"preemptionRetriesBeforeTermination": 1}
     )
-    look(batch, "qq", "b1", times=3)
 
     reclaim(batch, clock)
 
     described = describe(batch, borrowing)
     assert described["status"] == "RUNNABLE"
     assert described["preemptionSummary"]["preemptedAttemptCount"] == 1
-
-
-def borrowing_queue(batch: Any) -> None:
-    """Queue "qq" on 2 ml.m5.xlarge: "lender" (LEND 1) and "borrower" (LEND_AND_BORROW 1)."""
-    quota_queue(batch, capacity=limits((2, ML)))
-    create_share(batch, "qq", "lender", 1, "LEND")
-    create_share(batch, "qq", "borrower", 1, "LEND_AND_BORROW")
 
 
 @pytest.mark.parametrize("state", ["SCHEDULED", "STARTING", "RUNNING"])
@@ -2225,23 +2167,13 @@ def test_snapshot_of_a_fifo_queue_has_no_quota_share_sections(batch, queue):
 
 
 def time_limited_quota_queue(batch: Any, reason: str, capacity: int = 4) -> str:
-    batch.create_service_environment(
-        serviceEnvironmentName="qq-env",
-        serviceEnvironmentType="SAGEMAKER_TRAINING",
-        capacityLimits=limits((capacity, ML)),
-    )
-    policy = batch.create_scheduling_policy(name="qq-policy", quotaSharePolicy=FIFO_POLICY)
-    batch.create_job_queue(
-        jobQueueName="qq",
-        priority=1,
-        jobQueueType="SAGEMAKER_TRAINING",
-        serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": "qq-env"}],
-        schedulingPolicyArn=policy["arn"],
+    return quota_queue(
+        batch,
+        capacity=limits((capacity, ML)),
         jobStateTimeLimitActions=[
             {"reason": reason, "state": "RUNNABLE", "maxTimeSeconds": 600, "action": "TERMINATE"}
         ],
     )
-    return "qq"
 
 
 def test_quota_limit_time_limit_fails_a_job_its_share_can_never_run(batch, clock):
@@ -2257,8 +2189,7 @@ def test_quota_limit_time_limit_fails_a_job_its_share_can_never_run(batch, clock
 
     assert (failed["status"], failed["statusReason"], failed["stoppedAt"]) == (
         "FAILED",
-        "Terminated by JobStateTimeLimit action due to reason: "
-        "MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED",
+        time_limit_reason("MISCONFIGURATION:QUOTA_MANAGEMENT_LIMIT_EXCEEDED"),
         START + 600_000,
     )
 
@@ -2304,8 +2235,7 @@ def test_capacity_time_limit_in_a_quota_managed_queue_counts_the_time_spent_sche
 
     assert (failed["status"], failed["statusReason"]) == (
         "FAILED",
-        "Terminated by JobStateTimeLimit action due to reason: "
-        "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
+        time_limit_reason("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY"),
     )
 
 

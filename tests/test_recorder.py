@@ -14,8 +14,7 @@ import requests
 from moto import mock_aws
 from moto.moto_api import recorder
 
-from tests.conftest import PAYLOAD, REGION
-from tests.test_server import client
+from tests.conftest import PAYLOAD, REGION, server_client
 
 SEED = 42
 MOTO_API = "http://motoapi.amazonaws.com"
@@ -129,7 +128,7 @@ def test_a_recorded_session_replays_into_the_same_state_over_the_server(
         response.raise_for_status()
         return response
 
-    batch = client(moto_batch_endpoint)
+    batch = server_client(moto_batch_endpoint)
     moto_api(f"seed?a={SEED}")
     moto_api("recorder/start-recording")
     session(batch)

@@ -21,17 +21,23 @@ import moto_batch_service as mbs
 from moto_batch_service import ServiceEnvironment, ServiceQueue, service_job_backends
 from moto_batch_service.rules.outcomes import reason_matches
 from moto_batch_service.state.quota import QuotaShare
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, answer_body, client_error, make_queue, submit
+from tests.conftest import (
+    ACCOUNT,
+    PAYLOAD,
+    REGION,
+    SIGNED_FOR_BATCH,
+    answer_body,
+    client_error,
+    make_queue,
+    server_client,
+    submit,
+)
 from tests.store_snapshot import snapshot
 from tests.test_job_queues import make_container_queue
 
 MODEL = "batch::service_job"
 ELLIPSIS = "\u2026"
 STEERING = "http://motoapi.amazonaws.com/moto-api/static/batch/service-job-attempts"
-SIGNED_FOR_BATCH = {
-    "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/batch/aws4_request, "
-    "SignedHeaders=host, Signature=0"
-}
 
 
 def nested(depth: int) -> Any:
@@ -86,16 +92,6 @@ def submission(**members: Any) -> dict[str, Any]:
         "serviceRequestPayload": PAYLOAD,
         **members,
     }
-
-
-def server_client(endpoint: str) -> Any:
-    return boto3.client(
-        "batch",
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from moto_batch_service import (
     set_service_job_status,
 )
 from moto_batch_service.exceptions import ClientException
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error, submit
+from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error, describe, make_queue, submit
 
 MODEL = "batch::service_job"
 COMPLETED = "Received status from SageMaker: Training job completed"
@@ -43,12 +43,6 @@ def training_job_arn(name: str) -> re.Pattern[str]:
 
 def latest_attempt(described: dict[str, Any]) -> str:
     return described["latestAttempt"]["serviceResourceId"]["value"]  # type: ignore[no-any-return]
-
-
-def describe(batch: Any, job_id: str) -> dict[str, Any]:
-    response = batch.describe_service_job(jobId=job_id)
-    response.pop("ResponseMetadata")
-    return response  # type: ignore[no-any-return]
 
 
 def every_job(batch: Any, queue: str) -> list[dict[str, Any]]:
@@ -758,17 +752,7 @@ def test_set_status_does_not_find_a_job_of_another_region(batch):
 
 @pytest.mark.parametrize("seeded_status", ["SCHEDULED", "STARTING", "RUNNING"])
 def test_seeded_dispatched_job_holds_capacity_until_a_test_finishes_it(batch, seeded_status):
-    batch.create_service_environment(
-        serviceEnvironmentName="one",
-        serviceEnvironmentType="SAGEMAKER_TRAINING",
-        capacityLimits=[{"maxCapacity": 1, "capacityUnit": "NUM_INSTANCES"}],
-    )
-    batch.create_job_queue(
-        jobQueueName="one",
-        priority=1,
-        jobQueueType="SAGEMAKER_TRAINING",
-        serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": "one"}],
-    )
+    make_queue(batch, "one", env="one", capacity=1)
     seeded = add_service_job("one", "seeded", status=seeded_status, service_request_payload=PAYLOAD)
     waiting = submit(batch, "one", "waiting")["jobId"]
 
@@ -885,21 +869,9 @@ def test_add_service_job_refuses_invalid_input_and_stores_nothing(batch, options
     assert service_job_backends[ACCOUNT][REGION].jobs == {}
 
 
-def test_add_service_job_refuses_a_container_queue(batch):
-    iam = boto3.client("iam", region_name=REGION)
-    role = iam.create_role(RoleName="batch-service", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    env = batch.create_compute_environment(
-        computeEnvironmentName="container-env", type="UNMANAGED", state="ENABLED", serviceRole=role
-    )["computeEnvironmentArn"]
-    batch.create_job_queue(
-        jobQueueName="container-queue",
-        priority=1,
-        state="ENABLED",
-        computeEnvironmentOrder=[{"order": 1, "computeEnvironment": env}],
-    )
-
+def test_add_service_job_refuses_a_container_queue(container_queue):
     with pytest.raises(ClientException) as exc:
-        add_service_job("container-queue", "seeded")
+        add_service_job(container_queue, "seeded")
 
     assert exc.value.message == "Job queue container-queue is not of type SAGEMAKER_TRAINING"
     assert service_job_backends[ACCOUNT][REGION].jobs == {}

@@ -18,50 +18,23 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, answer_body, client_error
+from tests.conftest import (
+    ACCOUNT,
+    REGION,
+    SIGNED_FOR_BATCH,
+    answer_body,
+    client_error,
+    fresh_job_members,
+    make_queue,
+    only,
+    server_client,
+    submit,
+)
 
 MODEL = "batch::service_job"
 PATH = ["SUBMITTED", "RUNNABLE", "SCHEDULED", "STARTING", "RUNNING", "SUCCEEDED"]
 QUEUE_ARN = f"arn:aws:batch:{REGION}:{ACCOUNT}:job-queue/queue"
 ENV_ARN = f"arn:aws:batch:{REGION}:{ACCOUNT}:service-environment/env"
-# moto's server picks the service from the SigV4 credential scope of the request.
-SIGNED_FOR_BATCH = {
-    "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/batch/aws4_request, "
-    "SignedHeaders=host, Signature=0"
-}
-
-
-def client(endpoint: str) -> Any:
-    return boto3.client(
-        "batch",
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-
-
-def create_queue(batch: Any) -> None:
-    batch.create_service_environment(
-        serviceEnvironmentName="env",
-        serviceEnvironmentType="SAGEMAKER_TRAINING",
-        capacityLimits=[{"maxCapacity": 10, "capacityUnit": "NUM_INSTANCES"}],
-    )
-    batch.create_job_queue(
-        jobQueueName="queue",
-        priority=1,
-        jobQueueType="SAGEMAKER_TRAINING",
-        serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": "env"}],
-    )
-
-
-def submit(batch: Any, name: str = "job") -> dict[str, Any]:
-    return batch.submit_service_job(  # type: ignore[no-any-return]
-        jobName=name,
-        jobQueue="queue",
-        serviceJobType="SAGEMAKER_TRAINING",
-        serviceRequestPayload=PAYLOAD,
-    )
 
 
 def ids(summaries: list[dict[str, Any]]) -> list[str]:
@@ -71,8 +44,8 @@ def ids(summaries: list[dict[str, Any]]) -> list[str]:
 @pytest.fixture
 def remote(moto_batch_endpoint: str) -> Any:
     """A boto3 batch client of the freshly reset session server, with a SAGEMAKER queue."""
-    batch = client(moto_batch_endpoint)
-    create_queue(batch)
+    batch = server_client(moto_batch_endpoint)
+    make_queue(batch, "queue", env="env")
     return batch
 
 
@@ -97,7 +70,7 @@ def immediate(moto_batch_endpoint: str) -> Iterator[None]:
 
 
 def test_service_environment_and_sagemaker_queue_are_created(moto_batch_endpoint):
-    batch = client(moto_batch_endpoint)
+    batch = server_client(moto_batch_endpoint)
     env = batch.create_service_environment(
         serviceEnvironmentName="env",
         serviceEnvironmentType="SAGEMAKER_TRAINING",
@@ -122,33 +95,18 @@ def test_service_environment_and_sagemaker_queue_are_created(moto_batch_endpoint
 
 
 def test_a_submitted_job_is_described_by_its_arn(remote):
-    job = submit(remote, "train")
+    job = submit(remote, "queue", "train")
 
     described = remote.describe_service_job(jobId=job["jobArn"])
 
     assert job["jobArn"] == f"arn:aws:batch:{REGION}:{ACCOUNT}:service-job/{job['jobId']}"
-    assert (
-        described["jobId"],
-        described["jobArn"],
-        described["jobName"],
-        described["jobQueue"],
-        described["serviceJobType"],
-        described["status"],
-        described["serviceRequestPayload"],
-    ) == (
-        job["jobId"],
-        job["jobArn"],
-        "train",
-        QUEUE_ARN,
-        "SAGEMAKER_TRAINING",
-        "SUBMITTED",
-        PAYLOAD,
-    )
+    wanted = fresh_job_members(job, "train", QUEUE_ARN)
+    assert only(described, wanted) == wanted
 
 
 def test_a_plain_listing_returns_running_jobs_only(remote):
-    running = submit(remote, "running")
-    submit(remote, "waiting")
+    running = submit(remote, "queue", "running")
+    submit(remote, "queue", "waiting")
     # Under the default manual transition every read moves a job one step on.
     seen = [remote.describe_service_job(jobId=running["jobId"])["status"] for _ in range(4)]
     assert seen == PATH[:4]
@@ -159,7 +117,7 @@ def test_a_plain_listing_returns_running_jobs_only(remote):
 
 
 def test_a_listing_by_status_returns_jobs_in_that_status(remote):
-    job = submit(remote)
+    job = submit(remote, "queue")
 
     listed = remote.list_service_jobs(jobQueue=QUEUE_ARN, jobStatus="SUBMITTED")["jobSummaryList"]
 
@@ -169,8 +127,8 @@ def test_a_listing_by_status_returns_jobs_in_that_status(remote):
 
 
 def test_a_listing_by_job_name_filter_returns_the_matching_jobs(remote):
-    wanted = submit(remote, "wanted")
-    submit(remote, "other")
+    wanted = submit(remote, "queue", "wanted")
+    submit(remote, "queue", "other")
 
     listed = remote.list_service_jobs(
         jobQueue="queue", filters=[{"name": "JOB_NAME", "values": ["WANTED"]}]
@@ -180,7 +138,7 @@ def test_a_listing_by_job_name_filter_returns_the_matching_jobs(remote):
 
 
 def test_the_boto3_paginator_walks_every_page(remote):
-    submitted = {submit(remote, f"page-{n}")["jobId"] for n in range(5)}
+    submitted = {submit(remote, "queue", f"page-{n}")["jobId"] for n in range(5)}
     everything = {"jobQueue": "queue", "filters": [{"name": "JOB_NAME", "values": ["page-*"]}]}
     in_one_page = ids(remote.list_service_jobs(**everything)["jobSummaryList"])
 
@@ -198,7 +156,7 @@ def test_the_boto3_paginator_walks_every_page(remote):
 
 
 def test_terminating_a_submitted_job_fails_it(remote):
-    job = submit(remote)
+    job = submit(remote, "queue")
 
     response = remote.terminate_service_job(jobId=job["jobId"], reason="not needed")
 
@@ -214,7 +172,7 @@ def test_terminating_a_submitted_job_fails_it(remote):
 
 @pytest.mark.requires_operation("UpdateServiceJob")
 def test_updating_a_job_sets_its_scheduling_priority(remote):
-    job = submit(remote)
+    job = submit(remote, "queue")
 
     response = remote.update_service_job(jobId=job["jobId"], schedulingPriority=7)
 
@@ -227,7 +185,7 @@ def test_updating_a_job_sets_its_scheduling_priority(remote):
 
 
 def test_moto_api_reset_wipes_service_jobs(remote, moto_batch_endpoint):
-    job = submit(remote)
+    job = submit(remote, "queue")
 
     requests.post(f"{moto_batch_endpoint}/moto-api/reset", timeout=30).raise_for_status()
 
@@ -238,7 +196,7 @@ def test_moto_api_reset_wipes_service_jobs(remote, moto_batch_endpoint):
 
 
 def test_an_immediate_transition_set_over_http_drives_jobs_to_succeeded(remote, immediate):
-    job = submit(remote)
+    job = submit(remote, "queue")
 
     described = remote.describe_service_job(jobId=job["jobId"])
 
@@ -258,14 +216,14 @@ def test_unsetting_the_transition_over_http_brings_back_the_default(
     assert unset.status_code == 201
     current = requests.get(f"{api}/get-transition?model_name={MODEL}", timeout=30)
     assert current.json() == {"progression": "manual", "times": 1}
-    job = submit(remote)
+    job = submit(remote, "queue")
     assert [remote.describe_service_job(jobId=job["jobId"])["status"] for _ in range(2)] == PATH[:2]
 
 
 def test_the_steering_endpoint_plans_attempts_over_the_server(
     remote, moto_batch_endpoint, immediate
 ):
-    job = submit(remote)
+    job = submit(remote, "queue")
 
     planned = requests.post(
         f"{moto_batch_endpoint}/moto-api/static/batch/service-job-attempts",
@@ -332,8 +290,8 @@ def test_a_raw_request_with_an_invalid_body_is_a_client_exception(
 
 def test_requests_callers_under_mock_aws_reach_the_service_job_handlers(service_job_backend):
     batch = boto3.client("batch", region_name=REGION)
-    create_queue(batch)
-    job = submit(batch, "raw")
+    make_queue(batch, "queue", env="env")
+    job = submit(batch, "queue", "raw")
 
     response = requests.post(
         f"https://batch.{REGION}.amazonaws.com/v1/listservicejobs",
@@ -462,7 +420,7 @@ def serve(command: list[str], port: int, log: Path) -> str:
         else:
             pytest.fail(f"{command} never answered: {log.read_text()}")
         return str(
-            client(endpoint).create_service_environment(
+            server_client(endpoint).create_service_environment(
                 serviceEnvironmentName="env",
                 serviceEnvironmentType="SAGEMAKER_TRAINING",
                 capacityLimits=[{"maxCapacity": 1, "capacityUnit": "NUM_INSTANCES"}],

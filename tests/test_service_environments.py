@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import ACCOUNT, REGION, client_error
+from tests.conftest import ACCOUNT, REGION, invalid, refused, without_metadata
 
 TYPE = "SAGEMAKER_TRAINING"
 ARN_PREFIX = f"arn:aws:batch:{REGION}:{ACCOUNT}:service-environment/"
@@ -72,18 +72,6 @@ def described(batch: Any, *identifiers: str) -> list[dict[str, Any]]:
 
 def names(environments: list[dict[str, Any]]) -> list[str]:
     return [env["serviceEnvironmentName"] for env in environments]
-
-
-def without_metadata(response: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
-
-
-def refused(exc_info: Any, message: str) -> None:
-    assert client_error(exc_info) == ("ClientException", message, 400)
-
-
-def invalid(member: str, value: object, why: str) -> str:
-    return f"Invalid value for {member} ({value!r}): {why}"
 
 
 # -- CreateServiceEnvironment ------------------------------------------------------------

@@ -73,17 +73,7 @@ def test_snapshot_of_an_empty_queue(batch, queue, clock):
 
 @pytest.mark.requires_botocore_member("GetJobQueueSnapshotResponse", "queueUtilization")
 def test_front_of_queue_lists_runnable_jobs_in_dispatch_order(batch, clock):
-    batch.create_service_environment(
-        serviceEnvironmentName="one-env",
-        serviceEnvironmentType="SAGEMAKER_TRAINING",
-        capacityLimits=[{"maxCapacity": 1, "capacityUnit": "NUM_INSTANCES"}],
-    )
-    batch.create_job_queue(
-        jobQueueName="one",
-        priority=1,
-        jobQueueType="SAGEMAKER_TRAINING",
-        serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": "one-env"}],
-    )
+    make_queue(batch, "one", capacity=1)
     jobs = [submit(batch, "one", name, serviceRequestPayload=payload()) for name in "abc"]
     batch.list_service_jobs(jobQueue="one", filters=ALL)
     clock.advance(10)

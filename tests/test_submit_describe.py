@@ -12,7 +12,16 @@ from botocore.exceptions import ClientError
 from moto.server import create_backend_app
 
 import moto_batch_service.state.clock
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, answer_body, client_error, make_queue, submit
+from tests.conftest import (
+    ACCOUNT,
+    PAYLOAD,
+    REGION,
+    answer_body,
+    client_error,
+    describe,
+    make_queue,
+    submit,
+)
 
 NOW = 1_750_000_000_000
 ARN_PREFIX = f"arn:aws:batch:{REGION}:{ACCOUNT}"
@@ -40,12 +49,6 @@ def stored_jobs(batch: Any, queue: str) -> list[dict[str, Any]]:
     )["jobSummaryList"]
 
 
-def describe(batch: Any, job_id: str) -> dict[str, Any]:
-    response = batch.describe_service_job(jobId=job_id)
-    response.pop("ResponseMetadata")
-    return response  # type: ignore[no-any-return]
-
-
 def describe_until(batch: Any, job_id: str, status: str) -> dict[str, Any]:
     """Describe a job (each look moves it one step) until it has ``status``."""
     for _ in range(10):
@@ -70,23 +73,6 @@ def fixed_now(monkeypatch: pytest.MonkeyPatch) -> int:
     """Jobs are created at NOW."""
     monkeypatch.setattr(moto_batch_service.state.clock, "now_ms", lambda: NOW)
     return NOW
-
-
-@pytest.fixture
-def container_queue(batch: Any) -> str:
-    """The name of a moto container (ECS) job queue."""
-    iam = boto3.client("iam", region_name=REGION)
-    role = iam.create_role(RoleName="batch-service", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    env = batch.create_compute_environment(
-        computeEnvironmentName="container-env", type="UNMANAGED", state="ENABLED", serviceRole=role
-    )["computeEnvironmentArn"]
-    batch.create_job_queue(
-        jobQueueName="container-queue",
-        priority=1,
-        state="ENABLED",
-        computeEnvironmentOrder=[{"order": 1, "computeEnvironment": env}],
-    )
-    return "container-queue"
 
 
 @pytest.fixture
@@ -165,44 +151,34 @@ def test_submit_to_a_queue_by_arn_and_by_name_lands_in_the_same_queue(batch, que
 # -- DescribeServiceJob of a fresh submission ----------------------------------------------
 
 
+def fresh(job: dict[str, Any], name: str, queue: str, now: int, **members: Any) -> dict[str, Any]:
+    """DescribeServiceJob of ``job`` (a SubmitServiceJob answer) just submitted as ``name`` to
+    ``queue`` at ``now`` with PAYLOAD, with ``members`` added or changed."""
+    return {
+        "jobId": job["jobId"],
+        "jobName": name,
+        "jobArn": job["jobArn"],
+        "jobQueue": queue_arn(queue),
+        "serviceJobType": "SAGEMAKER_TRAINING",
+        "status": "SUBMITTED",
+        "createdAt": now,
+        "isTerminated": False,
+        "attempts": [],
+        "tags": {},
+        "serviceRequestPayload": PAYLOAD,
+        "capacityUsage": [{"capacityUnit": "ml.m5.xlarge", "quantity": 1.0}],
+        **members,
+    }
+
+
 @pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "capacityUsage")
-def test_describe_fresh_job_by_id_gives_the_whole_submitted_job(batch, queue, fixed_now):
+@pytest.mark.parametrize("identifier", ["jobId", "jobArn"])
+def test_describe_fresh_job_by_id_or_arn_gives_the_whole_submitted_job(
+    batch, queue, fixed_now, identifier
+):
     job = submit(batch, queue, "fresh")
 
-    assert describe(batch, job["jobId"]) == {
-        "jobId": job["jobId"],
-        "jobName": "fresh",
-        "jobArn": job["jobArn"],
-        "jobQueue": queue_arn(queue),
-        "serviceJobType": "SAGEMAKER_TRAINING",
-        "status": "SUBMITTED",
-        "createdAt": fixed_now,
-        "isTerminated": False,
-        "attempts": [],
-        "tags": {},
-        "serviceRequestPayload": PAYLOAD,
-        "capacityUsage": [{"capacityUnit": "ml.m5.xlarge", "quantity": 1.0}],
-    }
-
-
-@pytest.mark.requires_botocore_member("DescribeServiceJobResponse", "capacityUsage")
-def test_describe_by_arn_gives_the_same_job(batch, queue, fixed_now):
-    job = submit(batch, queue, "by-arn")
-
-    assert describe(batch, job["jobArn"]) == {
-        "jobId": job["jobId"],
-        "jobName": "by-arn",
-        "jobArn": job["jobArn"],
-        "jobQueue": queue_arn(queue),
-        "serviceJobType": "SAGEMAKER_TRAINING",
-        "status": "SUBMITTED",
-        "createdAt": fixed_now,
-        "isTerminated": False,
-        "attempts": [],
-        "tags": {},
-        "serviceRequestPayload": PAYLOAD,
-        "capacityUsage": [{"capacityUnit": "ml.m5.xlarge", "quantity": 1.0}],
-    }
+    assert describe(batch, job[identifier]) == fresh(job, "fresh", queue, fixed_now)
 
 
 @pytest.mark.requires_botocore_member("SubmitServiceJobRequest", "preemptionConfiguration")
@@ -218,24 +194,17 @@ def test_describe_echoes_every_optional_member_that_was_submitted(batch, queue, 
         tags={"team": "vision", "cost-centre": "42"},
     )
 
-    assert describe(batch, job["jobId"]) == {
-        "jobId": job["jobId"],
-        "jobName": "options",
-        "jobArn": job["jobArn"],
-        "jobQueue": queue_arn(queue),
-        "serviceJobType": "SAGEMAKER_TRAINING",
-        "status": "SUBMITTED",
-        "createdAt": fixed_now,
-        "isTerminated": False,
-        "attempts": [],
-        "tags": {"team": "vision", "cost-centre": "42"},
-        "serviceRequestPayload": PAYLOAD,
-        "capacityUsage": [{"capacityUnit": "ml.m5.xlarge", "quantity": 1.0}],
-        "retryStrategy": {"attempts": 3, "evaluateOnExit": []},
-        "timeoutConfig": {"attemptDurationSeconds": 3600},
-        "schedulingPriority": 7,
-        "preemptionConfiguration": {"preemptionRetriesBeforeTermination": 2},
-    }
+    assert describe(batch, job["jobId"]) == fresh(
+        job,
+        "options",
+        queue,
+        fixed_now,
+        tags={"team": "vision", "cost-centre": "42"},
+        retryStrategy={"attempts": 3, "evaluateOnExit": []},
+        timeoutConfig={"attemptDurationSeconds": 3600},
+        schedulingPriority=7,
+        preemptionConfiguration={"preemptionRetriesBeforeTermination": 2},
+    )
 
 
 def test_describe_echoes_evaluate_on_exit_rules(batch, queue):

@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 import moto_batch_service as mbs
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error
+from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error, make_queue
 from tests.test_activation import run
 from tests.test_lifecycle import describe, look_until, submit, training_job
 
@@ -261,17 +261,7 @@ def test_the_training_job_is_created_in_the_job_s_account_and_region(batch):
     from moto import settings
 
     other = boto3.client("batch", region_name="eu-west-1")
-    other.create_service_environment(
-        serviceEnvironmentName="env",
-        serviceEnvironmentType="SAGEMAKER_TRAINING",
-        capacityLimits=[{"maxCapacity": 1, "capacityUnit": "NUM_INSTANCES"}],
-    )
-    other.create_job_queue(
-        jobQueueName="q",
-        priority=1,
-        jobQueueType="SAGEMAKER_TRAINING",
-        serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": "env"}],
-    )
+    make_queue(other, "q", env="env", capacity=1)
     job_id = submit(other, "q", "job")
     arn = training_job(look_until(other, job_id, "SCHEDULED"))
     assert arn.startswith(f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:training-job/")
@@ -309,14 +299,14 @@ def test_moto_s_sagemaker_is_loaded_at_the_first_dispatch_only():
 
 
 def test_the_training_job_and_stop_training_job_over_the_server(moto_batch_endpoint):
-    from tests.test_server import client, create_queue
-    from tests.test_server import submit as submit_remote
+    from tests.conftest import make_queue, server_client
+    from tests.conftest import submit as submit_remote
 
     keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-    batch = client(moto_batch_endpoint)
+    batch = server_client(moto_batch_endpoint)
     remote_sagemaker = sagemaker(endpoint_url=moto_batch_endpoint, **keys)
-    create_queue(batch)
-    job_id = submit_remote(batch)["jobId"]
+    make_queue(batch, "queue", env="env")
+    job_id = submit_remote(batch, "queue")["jobId"]
     arn = training_job(look_until(batch, job_id, "RUNNING"))
     assert (
         remote_sagemaker.describe_training_job(TrainingJobName=name_of(arn))["SecondaryStatus"]
@@ -341,16 +331,6 @@ def test_a_region_without_sagemaker_dispatches_without_a_training_job():
         pytest.skip("this moto has no Batch in us-iso-west-1 (moto < 5.0.x enables ISO regions)")
     with mock_aws():
         batch = boto3.client("batch", region_name="us-iso-west-1")
-        batch.create_service_environment(
-            serviceEnvironmentName="env",
-            serviceEnvironmentType="SAGEMAKER_TRAINING",
-            capacityLimits=[{"maxCapacity": 1, "capacityUnit": "NUM_INSTANCES"}],
-        )
-        batch.create_job_queue(
-            jobQueueName="q",
-            priority=1,
-            jobQueueType="SAGEMAKER_TRAINING",
-            serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": "env"}],
-        )
+        make_queue(batch, "q", env="env", capacity=1)
         job_id = submit(batch, "q", "job")
         assert look_until(batch, job_id, "SUCCEEDED")["attempts"][0]["serviceResourceId"]
