@@ -129,6 +129,13 @@ def queue(batch: Any) -> str:
 
 
 @pytest.fixture
+def fair_queue(batch: Any) -> str:
+    """A SAGEMAKER_TRAINING queue "fair" with a fair-share scheduling policy."""
+    policy = batch.create_scheduling_policy(name="fair", fairsharePolicy={})["arn"]
+    return make_queue(batch, "fair", schedulingPolicyArn=policy)
+
+
+@pytest.fixture
 def container_queue(batch: Any) -> str:
     """The name of a moto container (ECS) job queue."""
     iam = boto3.client("iam", region_name=REGION)

@@ -117,13 +117,6 @@ def make_container_queue(name: str) -> str:
 
 
 @pytest.fixture
-def fair_queue(batch: Any) -> str:
-    """A SAGEMAKER_TRAINING queue "fair" with a fair-share scheduling policy."""
-    policy = batch.create_scheduling_policy(name="fair", fairsharePolicy={})["arn"]
-    return make_queue(batch, "fair", schedulingPolicyArn=policy)
-
-
-@pytest.fixture
 def quota_queue(batch: Any) -> str:
     """A quota-management queue "quota" with the quota shares team-a, TEAM-A, team-ab, team-b."""
     limit = [{"maxCapacity": 4, "capacityUnit": "ml.m5.xlarge"}]

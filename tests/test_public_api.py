@@ -56,7 +56,6 @@ def test_each_operation_is_a_documented_method_of_the_backend_class(name):
 
 
 def test_an_operation_patched_with_autospec_is_what_requests_reach(batch_client):
-    make_queue(batch_client, "patched")
     with mock.patch.object(ServiceJobBackend, "describe_service_job", autospec=True) as describe:
         describe.side_effect = mbs.ClientException("patched in the test")
         with pytest.raises(batch_client.exceptions.ClientException) as error:

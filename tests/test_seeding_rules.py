@@ -42,13 +42,6 @@ def fifo(batch: Any) -> str:
 
 
 @pytest.fixture
-def fair(batch: Any) -> str:
-    """A SAGEMAKER_TRAINING queue with a fair-share scheduling policy."""
-    policy = batch.create_scheduling_policy(name="fair", fairsharePolicy={})["arn"]
-    return make_queue(batch, "fair", schedulingPolicyArn=policy)
-
-
-@pytest.fixture
 def quota(batch: Any) -> str:
     """A quota-management queue with the ENABLED quota share "on" and the DISABLED "off"."""
     limit = [{"maxCapacity": 2, "capacityUnit": ML}]
@@ -113,8 +106,8 @@ def test_a_share_identifier_is_refused_in_a_queue_without_a_fair_share_policy(fi
     )
 
 
-def test_a_job_without_a_share_identifier_is_refused_in_a_fair_share_queue(fair):
-    assert refusal(fair, status="RUNNABLE") == (
+def test_a_job_without_a_share_identifier_is_refused_in_a_fair_share_queue(fair_queue):
+    assert refusal(fair_queue, status="RUNNABLE") == (
         "share_identifier must be given: job queue fair has a fair-share scheduling policy"
     )
 
@@ -261,8 +254,8 @@ def test_a_running_job_of_an_enabled_quota_share_is_seeded(batch, quota):
     assert (described["status"], described["quotaShareName"]) == ("RUNNING", "on")
 
 
-def test_a_job_of_a_fair_share_queue_is_seeded_with_its_share_identifier(batch, fair):
-    job = add_service_job(fair, "job", status="RUNNABLE", share_identifier="blue")
+def test_a_job_of_a_fair_share_queue_is_seeded_with_its_share_identifier(batch, fair_queue):
+    job = add_service_job(fair_queue, "job", status="RUNNABLE", share_identifier="blue")
 
     described = batch.describe_service_job(jobId=job.job_id)
     assert (described["status"], described["shareIdentifier"]) == ("RUNNABLE", "blue")
