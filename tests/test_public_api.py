@@ -4,6 +4,7 @@ the helpers' read-only views, and names that keep out of pytest's way."""
 from __future__ import annotations
 
 import pydoc
+import re
 from unittest import mock
 
 import boto3
@@ -52,7 +53,9 @@ def test_each_operation_is_a_documented_method_of_the_backend_class(name):
 
     assert callable(method)
     assert method.__doc__, f"ServiceJobBackend.{name} has no docstring"
-    assert f"{name}(self" in pydoc.render_doc(ServiceJobBackend, renderer=pydoc.plaintext)
+    page = pydoc.render_doc(ServiceJobBackend, renderer=pydoc.plaintext)
+    # Python 3.13 breaks a long signature after the parenthesis, inside the "|" margin.
+    assert re.search(rf"\b{name}\([\s|]*self\b", page), f"help() does not list {name}"
 
 
 def test_an_operation_patched_with_autospec_is_what_requests_reach(batch_client):
