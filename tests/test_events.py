@@ -21,6 +21,7 @@ import boto3
 import pytest
 
 import moto_batch_service as mbs
+from moto_batch_service.rules.statuses import CAPACITY_REASON, TIMEOUT_REASON
 from tests.conftest import ACCOUNT, REGION, START, make_queue, submit
 from tests.test_is_terminated import MAX_RESOURCE, fifo_queue, quota_queue
 from tests.test_is_terminated import look as look_queue
@@ -378,6 +379,52 @@ def test_a_time_limit_action_sends_the_termination(batch, inbox, clock):
     ]
     assert received[-1] == event(job_id, START + 600_000, strip(stored(job_id).describe()))
     assert received[-1]["detail"]["isTerminated"] is True
+
+
+def statuses_received(inbox: Inbox) -> list[tuple[str, str | None, bool]]:
+    return [
+        (e["detail"]["status"], e["detail"].get("statusReason"), e["detail"]["isTerminated"])
+        for e in inbox.received()
+    ]
+
+
+def test_a_capacity_shortage_sends_the_return_to_runnable_and_the_next_dispatch(batch, inbox):
+    make_queue(batch, "training")
+    job_id = submit(batch, "training")["jobId"]
+    mbs.plan_service_job_attempts(job_id, mbs.capacity_shortage())
+
+    look(batch, job_id, times=7)
+
+    assert statuses_received(inbox) == [
+        ("RUNNABLE", None, False),
+        ("SCHEDULED", None, False),
+        ("RUNNABLE", CAPACITY_REASON, False),
+        ("SCHEDULED", None, False),
+        ("STARTING", None, False),
+        ("RUNNING", None, False),
+    ]
+
+
+def test_an_attempt_past_its_timeout_sends_failed(batch, inbox):
+    make_queue(batch, "training")
+    job_id = submit(batch, "training", timeoutConfig={"attemptDurationSeconds": 60})["jobId"]
+    mbs.plan_service_job_attempts(job_id, mbs.time_out())
+
+    look(batch, job_id, times=6)
+
+    assert statuses_received(inbox)[-1] == ("FAILED", TIMEOUT_REASON, False)
+
+
+def test_deleting_a_queue_sends_the_failure_of_its_unfinished_jobs(batch, inbox):
+    make_queue(batch, "training")
+    job_id = submit(batch, "training")["jobId"]
+    look(batch, job_id, times=2)  # RUNNABLE
+    inbox.received()
+
+    batch.update_job_queue(jobQueue="training", state="DISABLED")
+    batch.delete_job_queue(jobQueue="training")
+
+    assert statuses_received(inbox) == [("FAILED", "Job queue deleted", True)]
 
 
 # -- the seeding helpers -------------------------------------------------------------------
