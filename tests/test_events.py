@@ -22,6 +22,7 @@ import pytest
 
 import moto_batch_service as mbs
 from moto_batch_service.rules.statuses import CAPACITY_REASON, TIMEOUT_REASON
+from moto_batch_service.scheduling import job_events
 from tests.conftest import ACCOUNT, REGION, START, make_queue, submit
 from tests.test_is_terminated import MAX_RESOURCE, fifo_queue, quota_queue
 from tests.test_is_terminated import look as look_queue
@@ -623,3 +624,24 @@ def test_events_reach_sqs_through_moto_s_server(moto_batch_endpoint):
         "RUNNING",
         "SUCCEEDED",
     ]
+
+
+# -- what the events read of moto's EventBridge (public names, held here like the seam's) ----
+
+
+def test_moto_s_eventbridge_still_has_what_the_events_read(batch):
+    from moto.events.models import events_backends
+
+    assert job_events.EVENTS_MODELS == "moto.events.models"
+    assert job_events.default_bus_backend(ACCOUNT, REGION) is None  # no backend: none made
+    assert dict.get(events_backends, ACCOUNT) is None
+    backend = events_backends[ACCOUNT][REGION]
+    assert isinstance(events_backends[ACCOUNT], dict), "per-account backends are no dict"
+    assert dict.get(events_backends[ACCOUNT], REGION) is backend
+    assert backend.event_buses["default"].rules == {}, "the default bus keeps its rules so"
+    assert job_events.default_bus_backend(ACCOUNT, REGION) is None  # no rule yet
+    boto3.client("events", region_name=REGION).put_rule(Name="any", EventPattern=json.dumps(ALL))
+    assert job_events.default_bus_backend(ACCOUNT, REGION) is backend
+    job_id = mbs.add_service_job("training", "j").job_id
+    entry = job_events.entry(mbs.service_job_backends[ACCOUNT][REGION].store.jobs[job_id], START)
+    assert [set(e) for e in backend.put_events([entry])] == [{"EventId"}]

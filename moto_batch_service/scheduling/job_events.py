@@ -13,12 +13,12 @@ own ``PutEvents`` (``EventsBackend.put_events``): moto matches it against the bu
 and delivers it to their targets (SQS, CloudWatch Logs, archives, other buses) as it does
 any event.
 
-Free until used: nothing is done unless moto's EventBridge was already imported, already
-has a backend for the job's account and region, and that backend's default bus has a rule.
-The look-up reads moto's dicts without creating a backend (``dict.get``), so a test that
-never touches EventBridge loads no module for it and pays one ``sys.modules`` look-up per
-move. A failed delivery (a target queue deleted, say) never fails the Batch request, as on
-AWS: it is logged.
+Free until used: nothing is done unless moto's EventBridge models are imported (moto's
+batch imports them itself, through its Logs and S3), already hold a backend for the job's
+account and region, and that backend's default bus has a rule. The look-up reads moto's
+dicts without creating a backend (``dict.get``), so a test that never touches EventBridge
+loads no module for it and pays a few dictionary look-ups per move. A failed delivery (a
+target queue deleted, say) never fails the Batch request, as on AWS: it is logged.
 """
 
 from __future__ import annotations
