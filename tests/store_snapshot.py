@@ -39,6 +39,7 @@ def _job(job: Any) -> dict[str, Any]:
                 "attempt_clock",
                 "attempt_started_at",
                 "blocked_since",
+                "capacity_failure",
                 "runnable_since",
                 "preempted_count",
                 "recent_preemptions",

@@ -36,6 +36,8 @@ INSTANCES: dict[str, Callable[[Any], Any]] = {
     "DomainDispatcherApplication": lambda module: module.DomainDispatcherApplication(
         module.create_backend_app
     ),
+    "EventsBackend": lambda module: module.EventsBackend(REGION, "123456789012"),
+    "EventBus": lambda module: module.EventBus("123456789012", REGION, "default"),
 }
 
 

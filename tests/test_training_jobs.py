@@ -146,6 +146,55 @@ def test_a_capacity_shortage_fails_the_training_job_with_a_capacity_error(batch,
     assert again != first and training(again)["TrainingJobStatus"] == "InProgress"
 
 
+def training_jobs_listed() -> list[tuple[str, str]]:
+    listed = sagemaker().list_training_jobs()["TrainingJobSummaries"]
+    return sorted((s["TrainingJobArn"], s["TrainingJobStatus"]) for s in listed)
+
+
+def dispatches(batch: Any, job_id: str, times: int) -> list[str]:
+    """The training job of each of the job's next ``times`` dispatches, in order."""
+    seen = []
+    for _ in range(times):
+        seen.append(training_job(look_until(batch, job_id, "SCHEDULED")))
+        describe(batch, job_id)  # moves on: back to RUNNABLE, or STARTING
+    return seen
+
+
+def test_only_the_latest_training_job_failed_for_capacity_is_kept(batch, queue):
+    job_id = submit(batch, queue, "job")
+    shortage = mbs.capacity_shortage()
+    mbs.plan_service_job_attempts(job_id, shortage, shortage, shortage)
+
+    first, second, third, running = dispatches(batch, job_id, 4)
+    assert training_jobs_listed() == sorted([(third, "Failed"), (running, "InProgress")])
+    with pytest.raises(ClientError):
+        training(first)
+    with pytest.raises(ClientError):
+        training(second)
+    assert training(third)["FailureReason"].startswith("CapacityError: ")
+    done = look_until(batch, job_id, "SUCCEEDED")
+    assert [a["serviceResourceId"]["value"] for a in done["attempts"]] == [running]
+
+
+def test_attempts_that_failed_after_starting_keep_their_training_jobs(batch, queue):
+    job_id = submit(batch, queue, "job", retryStrategy={"attempts": 3})
+    shortage = mbs.capacity_shortage()
+    mbs.plan_service_job_attempts(
+        job_id, shortage, mbs.fail_attempt(OOM), shortage, mbs.fail_attempt(OOM), shortage
+    )
+
+    short1, failed1 = dispatches(batch, job_id, 2)
+    short2, failed2 = dispatches(batch, job_id, 2)
+    short3, last = dispatches(batch, job_id, 2)
+    done = look_until(batch, job_id, "SUCCEEDED")
+
+    assert training_jobs_listed() == sorted(
+        [(failed1, "Failed"), (failed2, "Failed"), (short3, "Failed"), (last, "Completed")]
+    )
+    assert [a["serviceResourceId"]["value"] for a in done["attempts"]] == [failed1, failed2, last]
+    assert short1 != short2 != short3
+
+
 def test_terminating_a_running_job_stops_its_training_job(batch, queue):
     job_id = submit(batch, queue, "job")
     arn = training_job(look_until(batch, job_id, "RUNNING"))

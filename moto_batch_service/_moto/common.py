@@ -320,6 +320,24 @@ PRIVATE_NAMES = (
         "legacy",
     ),
     PrivateName(
+        "moto.events.models",
+        "events_backends",
+        "the EventBridge backends service-job events look up without creating one",
+        "events",
+    ),
+    PrivateName(
+        "moto.events.models",
+        "EventsBackend().event_buses",
+        "the default bus of an account and region",
+        "events",
+    ),
+    PrivateName(
+        "moto.events.models",
+        "EventBus().rules",
+        "whether anyone listens on that bus",
+        "events",
+    ),
+    PrivateName(
         "moto.moto_api",
         "recorder._user_enabled",
         "DirectRoutes leave recorded requests to moto",

@@ -28,7 +28,7 @@ from ..rules.statuses import (
 )
 from ..state.models import ServiceJob
 from ..state.store import Store
-from . import training_jobs
+from . import job_events, training_jobs
 
 
 def enter(
@@ -41,13 +41,17 @@ def enter(
 ) -> None:
     """``job.enter`` (the job's own fields), with its attempt's training job following: the
     attempt's training job ends when the job leaves a dispatched status (or is dispatched
-    anew), and is created or moves on when the job enters one."""
-    if job.status in DISPATCHED and (status not in DISPATCHED or status == SCHEDULED):
+    anew), and is created or moves on when the job enters one. A change of status is an
+    EventBridge event (``job_events``)."""
+    old = job.status
+    if old in DISPATCHED and (status not in DISPATCHED or status == SCHEDULED):
         shown = COMPLETED_REASON if status == SUCCEEDED and reason is None else reason
         training_jobs.close(job, status, at, shown or attempt_reason)
     job.enter(status, at, reason, attempt_reason, preempted)
     if status in DISPATCHED:
         training_jobs.follow(job, at)
+    if status != old:
+        job_events.moved(job, at)
 
 
 def new_progress(status: str) -> ServiceJobProgress:

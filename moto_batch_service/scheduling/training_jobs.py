@@ -9,7 +9,9 @@ the job's ``serviceRequestPayload``, and the training job then follows the attem
 - while the attempt is SCHEDULED, STARTING or RUNNING the training job is ``InProgress``
   (``SecondaryStatus`` Pending, Downloading, Training); when the attempt ends (``close``) it
   is ``Completed``, ``Failed`` with SageMaker's failure reason, or ``Stopped`` (terminated,
-  timed out, preempted, stopped in SageMaker). Every attempt's training job stays;
+  timed out, preempted, stopped in SageMaker). Every attempt's training job stays, except
+  that of the job's capacity shortages only the latest one's stays: as AWS Batch does on a
+  best-effort basis, the earlier one is deleted when the next shortage fails its own;
 - moto's SageMaker has no ``StopTrainingJob``: ``stop_training`` serves it.
 
 Seeded jobs (``add_service_job``) have no training job. moto's SageMaker is imported at the
@@ -88,12 +90,19 @@ def _sagemaker(backends: Any, account: str, region: str) -> Any:
         return None
 
 
-def _training_job(job: ServiceJob) -> Any:
-    """The current attempt's training job in moto's SageMaker, if it was created."""
-    if job.training_job_arn is None or SAGEMAKER_MODELS not in sys.modules:
+def _loaded_sagemaker(job: ServiceJob) -> Any:
+    """moto's SageMaker backend of the job's account and region, if moto's SageMaker is loaded."""
+    if SAGEMAKER_MODELS not in sys.modules:
         return None
     _, account, region = _where(job)
-    sagemaker = _sagemaker(sys.modules[SAGEMAKER_MODELS].sagemaker_backends, account, region)
+    return _sagemaker(sys.modules[SAGEMAKER_MODELS].sagemaker_backends, account, region)
+
+
+def _training_job(job: ServiceJob) -> Any:
+    """The current attempt's training job in moto's SageMaker, if it was created."""
+    if job.training_job_arn is None:
+        return None
+    sagemaker = _loaded_sagemaker(job)
     return None if sagemaker is None else sagemaker.training_jobs.get(_name(job))
 
 
@@ -122,6 +131,21 @@ def close(job: ServiceJob, status: str, at: int, reason: str | None) -> None:
         training_job.failure_reason = failure
     training_job.training_end_time = sagemaker_time(training_job, at)
     record_transition(training_job, final, FINAL[final], at)
+    if failure == CAPACITY_FAILURE:
+        _keep_latest_capacity_failure(job)
+
+
+def _keep_latest_capacity_failure(job: ServiceJob) -> None:
+    """The attempt's training job failed for capacity: it is the one AWS Batch keeps, and the
+    job's earlier one that failed for capacity is deleted (the retry page: "earlier SageMaker
+    Training jobs that failed due to insufficient capacity will be deleted")."""
+    earlier, job.capacity_failure = job.capacity_failure, job.training_job_arn
+    if earlier is None:
+        return
+    job.queue.by_training_job.pop(earlier, None)
+    sagemaker = _loaded_sagemaker(job)
+    if sagemaker is not None:
+        sagemaker.training_jobs.pop(earlier.split("/", 1)[1], None)
 
 
 def _ending(job: ServiceJob, status: str, reason: str | None) -> tuple[str, str | None]:

@@ -158,6 +158,7 @@ class ServiceJob(BaseModel):
         "attempt_started_at",
         "attempts",
         "capacity",
+        "capacity_failure",
         "created_at",
         "environment",
         "is_terminated",
@@ -242,6 +243,8 @@ class ServiceJob(BaseModel):
         self.preempted_count = 0
         self.recent_preemptions: list[dict[str, Any]] = []
         self.capacity = _compact(capacity_usage_of(service_request_payload))
+        # The ARN of its latest training job that failed for capacity (SageMaker keeps only it).
+        self.capacity_failure: str | None = None
         # None for seeded jobs: they keep their status until a test changes it.
         self.progress = progress
 
