@@ -3,8 +3,9 @@
 ``_keys`` holds ``(created_at, seq)`` of every job, ascending; ``_by_status`` the same per
 status. Listing walks them backwards (newest first). ``_names`` holds ``(lower-cased name,
 key)`` of every job, ascending, for JOB_NAME filters. Beside them: the RUNNABLE jobs dispatch
-may take, the blocked jobs time-limit actions look at, the capacity the dispatched jobs
-hold, and the unfinished jobs per share identifier.
+may take (oldest first, and per group in the order the group dispatches them), the blocked
+jobs time-limit actions look at, the capacity the dispatched jobs hold, and the unfinished
+jobs per share identifier.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ class IndexedJob(Protocol):
     job_name: str
     status: str
     share_identifier: str | None
+    quota_share_name: str | None
+    scheduling_priority: int | None
     capacity: tuple[tuple[str, float], ...] | None
     environment: Any
     progress: Any
@@ -37,6 +40,18 @@ class IndexedJob(Protocol):
 
 
 J = TypeVar("J", bound=IndexedJob)
+Rank = tuple[int, JobKey]  # (-schedulingPriority, key): a group's dispatch order
+
+
+def group_of(job: IndexedJob) -> str:
+    """The group a waiting job is ordered in: its share identifier (fair share), its quota
+    share (quota management), or "" (FIFO)."""
+    return job.share_identifier or job.quota_share_name or ""
+
+
+def rank_of(job: IndexedJob) -> Rank:
+    """Where a job stands in its group: higher ``schedulingPriority`` first, then oldest."""
+    return (-(job.scheduling_priority or 0), job.key)
 
 
 class JobIndex(Generic[J]):
@@ -49,6 +64,8 @@ class JobIndex(Generic[J]):
         self._names: list[tuple[str, JobKey]] = []
         # RUNNABLE jobs that move by themselves (submitted, not seeded): all dispatch may take.
         self._waiting: list[JobKey] = []
+        # The same jobs per group (``group_of``), each list in its group's order (``rank_of``).
+        self.fronts: dict[str, list[Rank]] = {}
         # Unfinished jobs whose ``blocked_since`` is set (all a time-limit action can end).
         self.blocked: dict[JobKey, J] = {}
         # Capacity held by the dispatched jobs, kept as they come and go: by service
@@ -74,7 +91,7 @@ class JobIndex(Generic[J]):
         if job.status in DISPATCHED:
             self._hold(job, 1)
         if job.status == RUNNABLE and job.progress is not None:
-            insort(self._waiting, job.key)
+            self._wait(job)
         if job.share_identifier is not None and job.status not in TERMINAL:
             self._count_unfinished(job, 1)
 
@@ -89,13 +106,39 @@ class JobIndex(Generic[J]):
                 self._count_unfinished(job, -1 if job.is_terminal else 1)
             if job.progress is not None:
                 if old_status == RUNNABLE:
-                    _remove_key(self._waiting, job.key)
+                    self._unwait(job)
                 if job.status == RUNNABLE:
-                    insort(self._waiting, job.key)
+                    self._wait(job)
         if job.blocked_since is None or job.status in TERMINAL:
             self.blocked.pop(job.key, None)
         else:
             self.blocked[job.key] = job
+
+    def _wait(self, job: J) -> None:
+        insort(self._waiting, job.key)
+        insort(self.fronts.setdefault(group_of(job), []), rank_of(job))
+
+    def _unwait(self, job: J) -> None:
+        _remove_key(self._waiting, job.key)
+        group = group_of(job)
+        ranks = self.fronts.get(group)
+        if ranks is not None:
+            _remove_key(ranks, rank_of(job))
+            if not ranks:
+                del self.fronts[group]
+
+    def set_priority(self, job: J, priority: int) -> None:
+        """Give a job a new ``schedulingPriority``, re-filing it in its group's order."""
+        waiting = job.status == RUNNABLE and job.progress is not None
+        if waiting:
+            self._unwait(job)
+        job.scheduling_priority = priority
+        if waiting:
+            self._wait(job)
+
+    def group_order(self, group: str) -> list[Rank]:
+        """The waiting jobs of a group as ``(-priority, key)``, in the group's order."""
+        return self.fronts.get(group, [])
 
     def _hold(self, job: J, sign: int) -> None:
         """Count a job's capacity in (``sign`` 1) or out of (-1) the capacity held.

@@ -37,3 +37,20 @@ def test_quick_benchmark_prints_every_figure_and_a_summary():
         if figure != "bytes_per_held_job_rss":
             assert float(lines[figure]) > 0, figure
     assert lines["summary"].startswith(("all targets met", "targets missed: "))
+
+
+def test_quick_scale_benchmark_prints_every_figure_and_a_summary():
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "scale.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    lines = dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
+    for kind in ("fifo", "fairshare", "quota"):
+        for transition in ("default", "immediate", "time"):
+            prefix = f"scale_{kind}_{transition}"
+            for operation in ("describe", "list_page", "submit", "terminate"):
+                for figure in ("small_ms", "large_ms", "large_vs_small"):
+                    assert float(lines[f"{prefix}_{operation}_{figure}"]) > 0
+            assert float(lines[f"{prefix}_backlog_large_vs_small_times_n"]) > 0
+    assert lines["summary"].startswith(("all targets met", "targets missed: "))
