@@ -245,10 +245,32 @@ class QuotaDispatch:
             self.usage.remove(env, victim)
         try:
             env = self.queue.environment
-            return env if usable(env) and self.usage.fits(env, job) else None
+            reserved = self._reserved(job, env)
+            return env if usable(env) and self.usage.fits(env, job, reserved=reserved) else None
         finally:
             for env, victim in gone:
                 self.usage.add(env, victim)
+
+    def _reserved(self, job: ServiceJob, env: ServiceEnvironment) -> dict[str, float]:
+        """The idle capacity of the RESERVE shares other than ``job``'s, per unit: kept for
+        their own jobs. A RESERVE share keeps only what the environment holds for it beyond
+        the other shares' limits, so in an environment smaller than its shares' limits
+        together, capacity nobody can be guaranteed still goes first come, first served."""
+        mine = job.quota_share_name or ""
+        reserving = [s for s in self.shares.values() if s.strategy == "RESERVE" and s.name != mine]
+        if not reserving:
+            return {}
+        used = self._used()
+        limits = {limit["capacityUnit"]: limit["maxCapacity"] for limit in env.capacity_limits}
+        reserved: dict[str, float] = {}
+        for share in reserving:
+            for unit, limit in share.limits.items():
+                others = sum(s.limits.get(unit, 0) for s in self.shares.values() if s is not share)
+                backed = max(0.0, min(limit, limits.get(unit, 0) - others))
+                idle = backed - used[share.name].get(unit, 0.0)
+                if idle > 0:
+                    reserved[unit] = reserved.get(unit, 0.0) + idle
+        return reserved
 
     def _reclaim(self, job: ServiceJob, share: QuotaShare) -> ServiceEnvironment | None:
         """Preempt jobs running on borrowed capacity of the units ``job`` needs (newest first)
