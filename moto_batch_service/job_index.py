@@ -1,11 +1,11 @@
 """The job index of a SAGEMAKER_TRAINING queue, kept in step as jobs come and move.
 
 ``_keys`` holds ``(created_at, seq)`` of every job, ascending; ``_by_status`` the same per
-status. Listing walks them backwards (newest first). ``_names`` holds ``(lower-cased name,
-key)`` of every job, ascending, for JOB_NAME filters. Beside them: the RUNNABLE jobs dispatch
-may take (oldest first, and per group in the order the group dispatches them), the blocked
-jobs time-limit actions look at, the capacity the dispatched jobs hold, and the unfinished
-jobs per share identifier.
+status. Listing walks them backwards (newest first). ``_names`` holds every job's key in
+the order of ``(lower-cased name, key)``, for JOB_NAME filters. Beside them: the RUNNABLE
+jobs dispatch may take (oldest first, and per group in the order the group dispatches
+them), the blocked jobs time-limit actions look at, the capacity the dispatched jobs hold,
+and the unfinished jobs per share identifier.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class JobIndex(Generic[J]):
         self.jobs: dict[JobKey, J] = {}
         self._keys: list[JobKey] = []
         self._by_status: dict[str, list[JobKey]] = {s: [] for s in STATUSES}
-        self._names: list[tuple[str, JobKey]] = []
+        self._names: list[JobKey] = []  # in the order of ``_name_rank``
         # RUNNABLE jobs that move by themselves (submitted, not seeded): all dispatch may take.
         self._waiting: list[JobKey] = []
         # The same jobs per group (``group_of``), each list in its group's order (``rank_of``).
@@ -87,7 +87,7 @@ class JobIndex(Generic[J]):
         self.jobs[job.key] = job
         insort(self._keys, job.key)
         insort(self._by_status[job.status], job.key)
-        insort(self._names, (_lowered(job.job_name), job.key))
+        insort(self._names, job.key, key=self._name_rank)
         if job.status in DISPATCHED:
             self._hold(job, 1)
         if job.status == RUNNABLE and job.progress is not None:
@@ -189,20 +189,24 @@ class JobIndex(Generic[J]):
         """Keys of the RUNNABLE jobs that are not seeded (seeded ones are never dispatched)."""
         return self._waiting
 
-    def named(self, name: str, prefix: bool) -> tuple[int, int]:
-        """The range of ``names()`` whose lower-cased name is ``name`` (or starts with it)."""
-        end = name + ("\U0010ffff" if prefix else "\x00")
-        return bisect_left(self._names, (name,)), bisect_left(self._names, (end,))
+    def _name_rank(self, key: JobKey) -> tuple[str, JobKey]:
+        return self.jobs[key].job_name.lower(), key
 
-    def names(self) -> list[tuple[str, JobKey]]:
-        """``(lower-cased name, key)`` of every job, ascending."""
+    def named(self, name: str, prefix: bool) -> tuple[int, int]:
+        """The range of ``name_keys()`` whose lower-cased name is ``name`` (or starts with it)."""
+        end = name + ("\U0010ffff" if prefix else "\x00")
+        rank = self._name_rank
+        first: Any = (name,)  # before every (name, key), after every smaller name
+        last: Any = (end,)
+        return bisect_left(self._names, first, key=rank), bisect_left(self._names, last, key=rank)
+
+    def name_keys(self) -> list[JobKey]:
+        """Every job's key, in the order of its lower-cased name, then its key."""
         return self._names
 
-
-def _lowered(name: str) -> str:
-    """``name.lower()``, sharing ``name`` itself when it is lower-case already."""
-    lowered = name.lower()
-    return name if lowered == name else lowered
+    def names(self) -> list[tuple[str, JobKey]]:
+        """``(lower-cased name, key)`` of every job, ascending (made anew: for checks)."""
+        return [self._name_rank(key) for key in self._names]
 
 
 def _remove_key(keys: list[Any], key: Any) -> None:
