@@ -11,6 +11,8 @@ RUNNABLE). Then ``DescribeServiceJob`` of a waiting job, a ``ListServiceJobs`` p
 ``SubmitServiceJob`` and ``TerminateServiceJob`` of a waiting job are timed against both
 stores, interleaved; each figure is the median over repetitions of large ÷ small. The time
 to submit the large backlog is set against 100 (large ÷ small) times the small one's.
+The ``held`` figures time the same four requests beside 1,000 and 100,000 held jobs (seeded,
+half RUNNING, half SUCCEEDED, in another queue), garbage collection included.
 Prints one ``name: value`` line per figure, then a summary line.
 """
 
@@ -222,6 +224,47 @@ def measure(
     return figures
 
 
+def measure_held(small_n: int, large_n: int, reps: int, inner: int) -> dict[str, float]:
+    """The four requests on a queue of 20 waiting jobs, beside ``small_n`` or ``large_n``
+    held jobs."""
+    figures: dict[str, float] = {}
+    with mock_aws():
+        stores = []
+        for region, n in ((SMALL_REGION, small_n), (LARGE_REGION, large_n)):
+            batch = boto3.client("batch", region_name=region)
+            batch.create_service_environment(
+                serviceEnvironmentName="held",
+                serviceEnvironmentType="SAGEMAKER_TRAINING",
+                capacityLimits=[{"maxCapacity": 10**6, "capacityUnit": "NUM_INSTANCES"}],
+            )
+            batch.create_job_queue(
+                jobQueueName="held",
+                priority=1,
+                jobQueueType="SAGEMAKER_TRAINING",
+                serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": "held"}],
+            )
+            for i in range(n):
+                mbs.add_service_job(
+                    "held",
+                    f"held-{i}",
+                    status="RUNNING" if i % 2 else "SUCCEEDED",
+                    service_request_payload=PAYLOAD,
+                    region_name=region,
+                )
+            store = Store(region, "fifo", 20)
+            store.make_runnable("default")
+            stores.append(store)
+        small, large = stores
+        for name in OPERATIONS:
+            small_s, large_s, ratio = compare(
+                small.operation(name), large.operation(name), reps, inner
+            )
+            figures[f"held_{name}_small_ms"] = small_s * 1000
+            figures[f"held_{name}_large_ms"] = large_s * 1000
+            figures[f"held_{name}_large_vs_small"] = ratio
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny N, few repetitions")
@@ -230,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         "--transitions", default=",".join(TRANSITIONS), help="transitions, comma-separated"
     )
     parser.add_argument("--large", type=int, default=None, help="N of the large store")
+    parser.add_argument("--no-held", action="store_true", help="leave out the held figures")
     args = parser.parse_args(argv)
     small_n, large_n = (20, 200) if args.quick else (500, 50_000)
     if args.large:
@@ -239,8 +283,13 @@ def main(argv: list[str] | None = None) -> int:
     for kind in args.kinds.split(","):
         for transition in args.transitions.split(","):
             figures.update(measure(kind, transition, small_n, large_n, reps, inner))
+    held_small, held_large = (100, 1_000) if args.quick else (1_000, 100_000)
+    if not args.no_held:
+        figures.update(measure_held(held_small, held_large, reps, inner))
     print(f"n_small: {small_n}")
     print(f"n_large: {large_n}")
+    print(f"held_small: {held_small}")
+    print(f"held_large: {held_large}")
     for name, value in figures.items():
         print(f"{name}: {value:.3f}")
     missed = [

@@ -53,4 +53,6 @@ def test_quick_scale_benchmark_prints_every_figure_and_a_summary():
                 for figure in ("small_ms", "large_ms", "large_vs_small"):
                     assert float(lines[f"{prefix}_{operation}_{figure}"]) > 0
             assert float(lines[f"{prefix}_backlog_large_vs_small_times_n"]) > 0
+    for operation in ("describe", "list_page", "submit", "terminate"):
+        assert float(lines[f"held_{operation}_large_vs_small"]) > 0
     assert lines["summary"].startswith(("all targets met", "targets missed: "))
