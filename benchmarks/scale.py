@@ -225,7 +225,7 @@ def measure(
 
 
 def measure_held(small_n: int, large_n: int, reps: int, inner: int) -> dict[str, float]:
-    """The four requests on a queue of 20 waiting jobs, beside ``small_n`` or ``large_n``
+    """The four requests on a queue of a few waiting jobs, beside ``small_n`` or ``large_n``
     held jobs."""
     figures: dict[str, float] = {}
     with mock_aws():
@@ -251,7 +251,7 @@ def measure_held(small_n: int, large_n: int, reps: int, inner: int) -> dict[str,
                     service_request_payload=PAYLOAD,
                     region_name=region,
                 )
-            store = Store(region, "fifo", 20)
+            store = Store(region, "fifo", 2 * reps * inner + 4)  # a job to terminate per call
             store.make_runnable("default")
             stores.append(store)
         small, large = stores
@@ -279,19 +279,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.large:
         large_n = args.large
     reps, inner = (3, 2) if args.quick else (9, 20)
-    figures: dict[str, float] = {}
-    for kind in args.kinds.split(","):
-        for transition in args.transitions.split(","):
-            figures.update(measure(kind, transition, small_n, large_n, reps, inner))
     held_small, held_large = (100, 1_000) if args.quick else (1_000, 100_000)
-    if not args.no_held:
-        figures.update(measure_held(held_small, held_large, reps, inner))
     print(f"n_small: {small_n}")
     print(f"n_large: {large_n}")
     print(f"held_small: {held_small}")
     print(f"held_large: {held_large}")
-    for name, value in figures.items():
-        print(f"{name}: {value:.3f}")
+    figures: dict[str, float] = {}
+    runs = [
+        (measure, (kind, transition, small_n, large_n, reps, inner))
+        for kind in args.kinds.split(",")
+        for transition in args.transitions.split(",")
+    ]
+    if not args.no_held:
+        runs.append((measure_held, (held_small, held_large, reps, inner)))
+    for run, run_args in runs:
+        measured = run(*run_args)
+        for name, value in measured.items():
+            print(f"{name}: {value:.3f}", flush=True)
+        figures.update(measured)
     missed = [
         name
         for name, value in figures.items()
