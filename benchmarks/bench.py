@@ -52,7 +52,7 @@ TARGETS = {
     "page_at_large_n_vs_small_n_status": 1.2,
     "page_at_large_n_vs_small_n_job_name": 1.2,
     "page_at_large_n_vs_small_n_sparse_job_name": 1.2,
-    "bytes_per_held_job_tracemalloc": 1536,
+    "bytes_per_held_job_tracemalloc": 1024,
     "startup_import_package_vs_import_moto": 1.10,
     "startup_pytest_with_plugin_vs_without": 1.10,
     "startup_first_describe_job_queues_with_package_vs_plain_moto": 1.10,

@@ -142,6 +142,13 @@ def index_errors(account_id: str = ACCOUNT, region_name: str = REGION) -> list[s
         )
         if queue.waiting() != waiting:
             errors.append(f"{queue.name}: waiting index {queue.waiting()} != {waiting}")
+        fronts: dict[str, list[Any]] = {}
+        for key in waiting:
+            job = queue.jobs[key]
+            group = job.share_identifier or job.quota_share_name or ""
+            fronts.setdefault(group, []).append((-(job.scheduling_priority or 0), key))
+        if queue.fronts != {group: sorted(ranks) for group, ranks in fronts.items()}:
+            errors.append(f"{queue.name}: lines per group {queue.fronts} != {fronts}")
         unfinished: dict[str, int] = {}
         for job in queue.jobs.values():
             if job.share_identifier is not None and not job.is_terminal:
@@ -157,6 +164,13 @@ def index_errors(account_id: str = ACCOUNT, region_name: str = REGION) -> list[s
     for job_id in backend.tracker.active:
         if backend.jobs[job_id].is_terminal:
             errors.append(f"finished job {job_id} is still active")
+    tracker = backend.tracker
+    unsettled = {i for i, job in tracker.active.items() if job.status != "RUNNABLE"}
+    if set(tracker.unsettled) != unsettled:
+        errors.append(f"jobs to step {sorted(tracker.unsettled)} != {sorted(unsettled)}")
+    for job_id, job in tracker.parked.items():
+        if job_id not in tracker.active or job.status != "RUNNABLE":
+            errors.append(f"parked job {job_id} is {job.status}, not an active RUNNABLE job")
     return errors
 
 

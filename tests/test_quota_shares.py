@@ -1856,6 +1856,51 @@ def test_nothing_is_preempted_when_reclaiming_cannot_make_room(batch, clock):
     assert describe(batch, job_id)["status"] == "RUNNABLE"
 
 
+def test_a_job_within_its_share_reclaims_borrowed_capacity_rather_than_take_reserved_idle(
+    batch, clock
+):
+    quota_queue(batch, capacity=limits((3, ML)))  # every share's limit exists
+    create_share(batch, "qq", "qs1", 1, "LEND_AND_BORROW")
+    create_share(batch, "qq", "qs2", 1, "LEND")
+    create_share(batch, "qq", "qs3", 1, "RESERVE")  # idle: kept for its own jobs
+    submit(batch, "qq", "own", "qs1")
+    borrower = submit(batch, "qq", "borrower", "qs1")  # borrows qs2's idle instance
+    look(batch, "qq", times=3)
+    assert statuses() == {"own": "SCHEDULED", "borrower": "SCHEDULED"}
+
+    submit(batch, "qq", "back", "qs2")
+    look(batch, "qq", "back", times=3)
+
+    # qs2's job, within its share's limits, takes its capacity back from the borrower;
+    # qs3's idle instance stays idle.
+    assert statuses() == {"own": "STARTING", "borrower": "RUNNABLE", "back": "SCHEDULED"}
+    assert describe(batch, borrower)["preemptionSummary"]["preemptedAttemptCount"] == 1
+
+
+def test_a_reserve_share_s_idle_capacity_is_not_lent_to_a_borrower(batch, clock):
+    quota_queue(batch, capacity=limits((2, ML)))
+    create_share(batch, "qq", "borrower", 1, "LEND_AND_BORROW")
+    create_share(batch, "qq", "reserved", 1, "RESERVE")
+    for name in ("b1", "b2"):
+        submit(batch, "qq", name, "borrower")
+
+    look(batch, "qq", times=3)
+
+    assert statuses() == {"b1": "SCHEDULED", "b2": "RUNNABLE"}
+
+
+def test_a_reserve_share_s_own_jobs_use_its_idle_capacity(batch, clock):
+    quota_queue(batch, capacity=limits((2, ML)))
+    create_share(batch, "qq", "other", 1, "LEND_AND_BORROW")
+    create_share(batch, "qq", "reserved", 1, "RESERVE")
+    submit(batch, "qq", "r1", "reserved")
+    submit(batch, "qq", "o1", "other")
+
+    look(batch, "qq", times=3)
+
+    assert statuses() == {"r1": "SCHEDULED", "o1": "SCHEDULED"}
+
+
 def test_lowering_a_share_s_limits_makes_its_jobs_above_them_preemptible(batch, clock):
     quota_queue(batch, capacity=limits((4, ML)))
     x = create_share(batch, "qq", "x", 4, "RESERVE")

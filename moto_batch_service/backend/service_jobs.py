@@ -314,7 +314,8 @@ class JobBackend:
             raise ClientException(
                 f"Job {job.job_id} is {job.status}: a finished job cannot be updated"
             )
-        job.scheduling_priority = scheduling_priority
+        job.queue.set_priority(job, scheduling_priority)
+        self.tracker.changed(job.queue.environment)  # its place in line may have changed
         return job
 
     def describe_service_job(self, identifier: str | None) -> ServiceJob:
@@ -376,6 +377,7 @@ class JobBackend:
         if status not in STATUSES:
             raise not_one_of("status", status, STATUSES)
         old = job.status
+        self.tracker.changed(job.queue.environment, job.environment)  # room may free
         restart = (
             old in DISPATCHED
             and status in DISPATCHED

@@ -38,6 +38,23 @@ def capacity_usage_of(payload: str) -> list[dict[str, Any]] | None:
     return [{"capacityUnit": u, "quantity": q} for u, q in usage.items() if q <= MAX_FLOAT] or None
 
 
+Capacity = tuple[tuple[str, float], ...]
+_CAPACITIES: dict[Capacity, Capacity] = {}  # each distinct demand once (jobs share it)
+_MAX_CAPACITIES = 4096
+
+
+def capacity_of(payload: str) -> Capacity | None:
+    """``capacity_usage_of`` as ``((instance type, count), ...)``, interned: jobs asking for
+    the same share one tuple."""
+    usage = capacity_usage_of(payload)
+    if usage is None:
+        return None
+    capacity: Capacity = tuple((sys.intern(u["capacityUnit"]), u["quantity"]) for u in usage)
+    if len(_CAPACITIES) < _MAX_CAPACITIES:
+        return _CAPACITIES.setdefault(capacity, capacity)
+    return _CAPACITIES.get(capacity, capacity)
+
+
 def training_job_name_of(payload: str, job_name: str) -> str:
     """The base name of the training jobs AWS Batch creates for a payload."""
     try:

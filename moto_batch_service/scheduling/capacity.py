@@ -44,11 +44,21 @@ class Usage:
         for unit, quantity in demand_of(job).items():
             used[unit] = used.get(unit, 0.0) - quantity
 
-    def fits(self, env: ServiceEnvironment, job: ServiceJob, empty: bool = False) -> bool:
+    def fits(
+        self,
+        env: ServiceEnvironment,
+        job: ServiceJob,
+        empty: bool = False,
+        reserved: dict[str, float] | None = None,
+    ) -> bool:
+        """Whether ``env`` has room for ``job`` (beside what it holds, unless ``empty``, and
+        what is ``reserved`` for others, per unit)."""
         demand = demand_of(job)
         if not demand:
             return True
         used = {} if empty else self._by_env.get(env, {})
+        if reserved:
+            used = {u: used.get(u, 0.0) + reserved.get(u, 0.0) for u in {*used, *reserved}}
         limits = {limit["capacityUnit"]: limit["maxCapacity"] for limit in env.capacity_limits}
         if NUM_INSTANCES in limits:
             return bool(sum(used.values()) + sum(demand.values()) <= limits[NUM_INSTANCES])

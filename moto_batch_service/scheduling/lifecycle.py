@@ -17,7 +17,7 @@ Each request that looks at jobs first *settles* the store:
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -41,10 +41,11 @@ from ..rules.statuses import (
     TIMEOUT_REASON,
 )
 from ..state import clock
-from ..state.models import ServiceJob, ServiceQueue
+from ..state.models import JobKey, ServiceJob, ServiceQueue
 from ..state.store import Store
 from .capacity import Usage, fits_nowhere, usable
-from .quota_dispatch import QuotaDispatch
+from .parking import configuration, parked_step, wake
+from .quota_dispatch import EVERY_JOB, QuotaDispatch
 from .tracking import Tracker
 
 MAX_TRANSITION_SECONDS = 10**10  # about 317 years: later than that is never
@@ -126,34 +127,52 @@ class Lifecycle:
                 tracker.move(self.store.jobs[job_id], FAILED, at, reason)
             tracker.stopping.clear()
         if not tracker.active:
+            tracker.dirty.clear()
             return
         progression = transition["progression"]
         if progression == "time":
+            seen = configuration(self.store)
+            if transition != tracker.transition or seen != tracker.configuration:
+                tracker.wake_all = True
+            tracker.transition, tracker.configuration = dict(transition), seen
             self._settle_by_time(float(transition["seconds"]), at)
             return
-        if progression == "manual":
-            candidates = list(tracker.ticked.values())
-        else:
-            candidates = list(tracker.active.values())
+        tracker.transition = dict(transition)
+        self._unpark(list(tracker.parked.values()))
+        tracker.dirty.clear()
+        if progression == "immediate":
+            # Every job is due, always: the steps of the jobs that are not RUNNABLE, and the
+            # dispatch of every RUNNABLE job (a job's progress says its own status between
+            # settles, so asking it changes nothing: it is not asked).
+            self._expire(at)
+            self._run_to_rest(at)
+            return
         due = []
-        for job in candidates:
+        for job in list(tracker.ticked.values()):
             progress = job.progress
             if progress is not None and not job.is_terminal and progress.status != job.status:
                 due.append(job)
-        self._move_due(due, progression == "immediate", at)
+        self._move_due(due, False, at)
         for job in due:
             if job.progress is not None:
                 job.progress.status = job.status
-        if progression == "manual":
-            tracker.ticked = {k: j for k, j in tracker.ticked.items() if k in tracker.active}
+        tracker.ticked = {k: j for k, j in tracker.ticked.items() if k in tracker.active}
 
     def _settle_by_time(self, seconds: float, now: int) -> None:
         """ "time" progression: every step whose time has come is taken, in time order, each
         at the time it was due (a job nobody read for k steps' time takes k steps), up to the
-        end of the lifecycle. A RUNNABLE job that finds no room is tried again when another
-        job has moved (only a move frees room), not at every step's time."""
+        end of the lifecycle. A RUNNABLE job that finds no room is parked: tried again only
+        when something may have freed room for it (at its first step time from then), not
+        at every step's time; until then it costs nothing (``parking``)."""
         step = round(seconds * 1000)
         tracker = self.tracker
+        if tracker.wake_all:
+            self._unpark(list(tracker.parked.values()))
+        elif tracker.dirty and tracker.parked:
+            self._unpark(wake(self.store, tracker.dirty, tracker.parked))
+        tracker.dirty.clear()
+        tracker.wake_all = False
+        tracker.park_step = step
         popped = tracker.due_by_time(seconds)
         if step <= 0:  # every step is due at once: as "immediate"
             self._move_due([], True, now)
@@ -192,12 +211,25 @@ class Lifecycle:
                     heapq.heappush(events, (at + step, next(self.store.seq), job))
                 else:
                     tracker.watch_progress(job)
-            if moved and blocked:  # room may have freed: try the blocked jobs again
-                for tried, job in blocked.values():
+            if moved:  # room may have freed: try the parked jobs that may now go again
+                parked = tracker.parked
+                woken = wake(self.store, tracker.dirty, blocked, parked)
+                tracker.dirty.clear()
+                for job in woken:
+                    if job.job_id in blocked:
+                        tried = blocked.pop(job.job_id)[0]
+                    else:  # parked at an earlier settle: its last step time by then
+                        del parked[job.job_id]
+                        assert job.progress is not None
+                        last = parked_step(tracker, job)
+                        set_progress(job.progress, job.status, _as_state_time(last))
+                        if last + step >= at:  # not tried since: tried at its step time
+                            heapq.heappush(events, (last + step, next(self.store.seq), job))
+                            continue
+                        tried = last + step
                     # its first step time from the move on (after the try it just had)
                     retry = tried + step * max(1, -(-(at - tried) // step))
                     heapq.heappush(events, (retry, next(self.store.seq), job))
-                blocked.clear()
         for _, _, job in events:
             if job.job_id in tracker.active:
                 tracker.watch_progress(job)
@@ -205,8 +237,20 @@ class Lifecycle:
             if job.job_id in tracker.active and job.progress is not None:
                 last = tried + step * ((now - tried) // step)  # its last step time by now
                 set_progress(job.progress, job.status, _as_state_time(last))
-                tracker.watch_progress(job)
+                tracker.parked[job.job_id] = job
+        tracker.time_settled_at = now
         self._move_due([], False, now)  # timers due since the last step
+
+    def _unpark(self, jobs: Iterable[ServiceJob]) -> None:
+        """Put parked jobs back among the jobs "time" progression looks at, each at its last
+        step time (as if it had been tried at every step time until now)."""
+        tracker = self.tracker
+        for job in list(jobs):
+            if tracker.parked.pop(job.job_id, None) is None or job.progress is None:
+                continue
+            last = parked_step(tracker, job)
+            set_progress(job.progress, job.status, _as_state_time(last))
+            tracker.watch_progress(job)
 
     @staticmethod
     def _due_ms(job: ServiceJob, step: int) -> int:
@@ -223,21 +267,22 @@ class Lifecycle:
         if unlimited:
             self._run_to_rest(at)
             return
-        waiting = [job for job in due if job.status == RUNNABLE]
+        waiting = {job for job in due if job.status == RUNNABLE}
         for job in due:
             if job.status != RUNNABLE and not job.is_terminal:
                 self._step(job, at)
-        self._dispatch(set(waiting), at)
+        if waiting:
+            self._dispatch(waiting, at)
 
     def _run_to_rest(self, at: int) -> None:
+        unsettled = self.tracker.unsettled
         while True:
             moved = False
-            for job in list(self.tracker.active_jobs()):
+            for job in list(unsettled.values()):
                 while job.status != RUNNABLE and not job.is_terminal:
                     self._step(job, at)
                     moved = True
-            runnable = {j for j in self.tracker.active_jobs() if j.status == RUNNABLE}
-            if not self._dispatch(runnable, at) and not moved:
+            if not self._dispatch(EVERY_JOB, at) and not moved:
                 return
 
     # -- timers -------------------------------------------------------------------------
@@ -270,13 +315,7 @@ class Lifecycle:
         """The RUNNABLE job(s) the scheduler considers first: one per quota share in a
         quota-managed queue (highest priority, then oldest), else the first in order."""
         if self.store.policy_kind(queue) == "QUOTA":
-            heads: dict[str, ServiceJob] = {}
-            for key in queue.waiting():
-                job = queue.jobs[key]
-                best = heads.get(job.quota_share_name or "")
-                if best is None or (job.scheduling_priority or 0) > (best.scheduling_priority or 0):
-                    heads[job.quota_share_name or ""] = job
-            return list(heads.values())
+            return [queue.jobs[ranks[0][1]] for ranks in queue.fronts.values()]
         head = next(iter(self.dispatch_order(queue, waiting_only=True)), None)
         return [] if head is None else [head]
 
@@ -329,15 +368,14 @@ class Lifecycle:
             self.tracker.move(job, FAILED, at, reason)
 
     # -- AWS Batch's side: dispatch -----------------------------------------------------
-    def _dispatch(self, wanted: set[ServiceJob], at: int) -> bool:
+    def _dispatch(self, wanted: Container[ServiceJob], at: int) -> bool:
         """Dispatch the wanted RUNNABLE jobs that may go now; True if any went.
 
         A submitted RUNNABLE job that is not due yet keeps its place in line: it holds the
         room it would take (so no job behind it, in its queue or a lower-priority one,
-        overtakes it) or, if it does not fit, blocks its queue.
+        overtakes it) or, if it does not fit, blocks its queue. Each queue's line is read
+        from its front and stops at the first job that cannot go.
         """
-        if not wanted:
-            return False
         # Higher priority first; sorted() is stable, so equal priorities keep creation order.
         queues = sorted(
             (q for q in self.store.queues.values() if q.waiting()), key=lambda q: -q.priority
@@ -350,19 +388,13 @@ class Lifecycle:
                 run = QuotaDispatch(self.tracker, shares, queue, usage, at).run(wanted)
                 dispatched = run or dispatched
                 continue
+            env = queue.environment
             held: set[ServiceJob] = set()  # not due yet: room kept for them
+            line = iter(self.dispatch_order(queue, waiting_only=True))
             while True:
-                head = next(
-                    (
-                        j
-                        for j in self.dispatch_order(queue, waiting_only=True)
-                        if j.status == RUNNABLE and j not in held
-                    ),
-                    None,
-                )
+                head = next((j for j in line if j not in held), None)
                 if head is None:
                     break
-                env = queue.environment
                 if not (usable(env) and usage.fits(env, head)):
                     if head in wanted:
                         self._block(queue, head, at)
@@ -376,6 +408,9 @@ class Lifecycle:
                     head.blocked_since = None
                 self.tracker.move(head, SCHEDULED, at)
                 dispatched = True
+                # The line changed (in a fair-share queue, the shares' usage too): read it
+                # again from the front, past the jobs that kept their room.
+                line = iter(self.dispatch_order(queue, waiting_only=True))
         return dispatched
 
     def _block(self, queue: ServiceQueue, job: ServiceJob, at: int) -> None:
@@ -389,14 +424,20 @@ class Lifecycle:
     ) -> Iterable[ServiceJob]:
         """RUNNABLE jobs of a queue in the order the scheduler considers them (read lazily);
         with ``waiting_only``, only those that are not seeded (the only ones dispatched)."""
-        keys = queue.waiting() if waiting_only else queue.keys(RUNNABLE)
         weights = self.store.share_weights(queue)
         if weights is None:  # FIFO: oldest first
+            keys = queue.waiting() if waiting_only else queue.keys(RUNNABLE)
             return (queue.jobs[key] for key in keys)
         share_usage = queue.share_held
-
         # A lower weightFactor earns more capacity (0.125 gets 8 times the share of 1.0),
         # so a share's usage counts multiplied by its weight.
+        if waiting_only:  # each share's line is kept in order: merge them
+            lines = [
+                _weighted(share_usage.get(share, 0.0) * weights(share), ranks)
+                for share, ranks in queue.fronts.items()
+            ]
+            return (queue.jobs[key] for _, _, key in heapq.merge(*lines))
+
         def order(job: ServiceJob) -> tuple[float, int, tuple[int, int]]:
             share = job.share_identifier or ""
             return (
@@ -405,7 +446,13 @@ class Lifecycle:
                 job.key,
             )
 
-        return sorted((queue.jobs[key] for key in keys), key=order)
+        return sorted((queue.jobs[key] for key in queue.keys(RUNNABLE)), key=order)
+
+
+def _weighted(usage: float, ranks: list[tuple[int, JobKey]]) -> Iterator[tuple[float, int, JobKey]]:
+    """A share's line as (weighted usage, -priority, key): the fair-share order's key."""
+    for priority, key in ranks:
+        yield usage, priority, key
 
 
 def _ms(at: datetime) -> int:

@@ -14,7 +14,7 @@ preempted more than ``preemptionRetriesBeforeTermination`` times.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 
 from ..rules.statuses import (
     CAPACITY_REASON,
@@ -25,6 +25,7 @@ from ..rules.statuses import (
     RUNNABLE,
     SCHEDULED,
 )
+from ..state.job_index import group_of
 from ..state.models import ServiceEnvironment, ServiceJob, ServiceQueue
 from ..state.quota import RECENT_PREEMPTIONS, QuotaShare
 from .capacity import Usage, demand_of, fits_nowhere, usable
@@ -46,6 +47,16 @@ OVER_LENDABLE_REASON = (
 LENDING = ("LEND", "LEND_AND_BORROW")
 
 
+class _EveryJob:
+    """``wanted`` when every RUNNABLE job is due ("immediate" progression)."""
+
+    def __contains__(self, job: object) -> bool:
+        return True
+
+
+EVERY_JOB: Container[ServiceJob] = _EveryJob()
+
+
 class QuotaDispatch:
     """One dispatch pass over one quota-managed queue."""
 
@@ -64,6 +75,7 @@ class QuotaDispatch:
         self.shares = {share.name: share for share in shares}
         # RUNNABLE jobs not due yet that keep their place: the room they would take is kept.
         self.held: list[ServiceJob] = []
+        self._kept: set[ServiceJob] = set()  # the same, to look up
 
     # -- bookkeeping ----------------------------------------------------------------------
     def _running(self) -> list[ServiceJob]:
@@ -97,7 +109,7 @@ class QuotaDispatch:
         return pool - borrowed
 
     # -- the pass -------------------------------------------------------------------------
-    def run(self, wanted: set[ServiceJob]) -> bool:
+    def run(self, wanted: Container[ServiceJob]) -> bool:
         """Dispatch the wanted jobs that may go now; True if any went.
 
         A RUNNABLE job that is not due yet keeps its place, as in a FIFO queue: it holds
@@ -112,25 +124,28 @@ class QuotaDispatch:
             share = self.shares.get(job.quota_share_name or "")
             if job not in wanted:
                 if share is None or not self._keep_room(job, share):
-                    blocked.add(job.quota_share_name or "")
+                    blocked.add(group_of(job))
                 continue
             if share is None or not self._place(job, share):
-                blocked.add(job.quota_share_name or "")
+                blocked.add(group_of(job))
                 continue
             dispatched = True
 
     def _next(self, blocked: set[str]) -> ServiceJob | None:
-        heads: dict[str, ServiceJob] = {}
-        held = set(self.held)
-        for key in self.queue.waiting():  # the RUNNABLE jobs that are not seeded
-            job = self.queue.jobs[key]
-            name = job.quota_share_name or ""
-            if job in held or name in blocked:
+        """The oldest of the shares' heads (each share's line is kept in its order: highest
+        priority, then oldest), past the jobs that keep their room."""
+        best: ServiceJob | None = None
+        kept = self._kept
+        for name, ranks in self.queue.fronts.items():
+            if name in blocked:
                 continue
-            best = heads.get(name)
-            if best is None or (job.scheduling_priority or 0) > (best.scheduling_priority or 0):
-                heads[name] = job
-        return min(heads.values(), key=lambda job: job.key, default=None)
+            for _, key in ranks:
+                job = self.queue.jobs[key]
+                if job not in kept:
+                    if best is None or job.key < best.key:
+                        best = job
+                    break
+        return best
 
     def _place(self, job: ServiceJob, share: QuotaShare) -> bool:
         """Dispatch ``job`` if its share's rules let it, preempting if they allow; else block."""
@@ -168,6 +183,7 @@ class QuotaDispatch:
             return False
         self.usage.add(env, job)
         self.held.append(job)
+        self._kept.add(job)
         return True
 
     def _explain(self, job: ServiceJob, reason: str) -> None:
@@ -229,10 +245,32 @@ class QuotaDispatch:
             self.usage.remove(env, victim)
         try:
             env = self.queue.environment
-            return env if usable(env) and self.usage.fits(env, job) else None
+            reserved = self._reserved(job, env)
+            return env if usable(env) and self.usage.fits(env, job, reserved=reserved) else None
         finally:
             for env, victim in gone:
                 self.usage.add(env, victim)
+
+    def _reserved(self, job: ServiceJob, env: ServiceEnvironment) -> dict[str, float]:
+        """The idle capacity of the RESERVE shares other than ``job``'s, per unit: kept for
+        their own jobs. A RESERVE share keeps only what the environment holds for it beyond
+        the other shares' limits, so in an environment smaller than its shares' limits
+        together, capacity nobody can be guaranteed still goes first come, first served."""
+        mine = job.quota_share_name or ""
+        reserving = [s for s in self.shares.values() if s.strategy == "RESERVE" and s.name != mine]
+        if not reserving:
+            return {}
+        used = self._used()
+        limits = {limit["capacityUnit"]: limit["maxCapacity"] for limit in env.capacity_limits}
+        reserved: dict[str, float] = {}
+        for share in reserving:
+            for unit, limit in share.limits.items():
+                others = sum(s.limits.get(unit, 0) for s in self.shares.values() if s is not share)
+                backed = max(0.0, min(limit, limits.get(unit, 0) - others))
+                idle = backed - used[share.name].get(unit, 0.0)
+                if idle > 0:
+                    reserved[unit] = reserved.get(unit, 0.0) + idle
+        return reserved
 
     def _reclaim(self, job: ServiceJob, share: QuotaShare) -> ServiceEnvironment | None:
         """Preempt jobs running on borrowed capacity of the units ``job`` needs (newest first)

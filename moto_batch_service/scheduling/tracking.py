@@ -2,9 +2,12 @@
 
 ``Tracker`` files every submitted job that has not finished (seeded jobs never move by
 themselves) with its moto ``ManagedState``, and keeps what lets a settle look only at the
-jobs that may be due: the jobs looked at since the last settle (manual progression), a heap
-of when each job's progress last moved ("time" progression), a heap of attempt deadlines
-(``timeoutConfig``), and the dispatched jobs whose termination was accepted. ``move`` is the
+jobs that may be due: the jobs looked at since the last settle (manual progression), the
+jobs that are not RUNNABLE (all that ``immediate`` progression steps), a heap of when each
+job's progress last moved ("time" progression) and the RUNNABLE jobs "time" progression
+parked because they found no room, the service environments where something changed since
+the last settle, a heap of attempt deadlines (``timeoutConfig``), and the dispatched jobs
+whose termination was accepted. ``move`` is the
 one way a job changes status: the job's fields, its queue's index, this bookkeeping and its
 attempt's SageMaker training job (``training_jobs``) stay in step.
 """
@@ -13,11 +16,13 @@ from __future__ import annotations
 
 import heapq
 from datetime import datetime, timedelta
+from typing import Any
 
 from .._moto.common import ServiceJobProgress, progressed_at, state_now
 from ..rules.statuses import (
     COMPLETED_REASON,
     DISPATCHED,
+    RUNNABLE,
     RUNNING,
     SCHEDULED,
     SERVICE_JOB_MODEL,
@@ -72,6 +77,21 @@ class Tracker:
         self.timed: dict[str, ServiceJob] = {}
         # Active jobs advanced since the last settle (enough under manual progression).
         self.ticked: dict[str, ServiceJob] = {}
+        # Active jobs that are not RUNNABLE (all that "immediate" progression steps).
+        self.unsettled: dict[str, ServiceJob] = {}
+        # "time" progression: RUNNABLE jobs that found no room, each with its progress at its
+        # last step time and no heap entry; woken (``Lifecycle``) when room may have freed.
+        self.parked: dict[str, ServiceJob] = {}
+        # Service environments where room may have freed or the line changed since the
+        # last settle, and whether anything else changed (every parked job is woken).
+        self.dirty: set[Any] = set()
+        self.wake_all = False
+        # What the last settle saw: the transition, and (at a "time" settle) the queues'
+        # configuration; the step and the time of the last "time" settle.
+        self.transition: dict[str, Any] | None = None
+        self.configuration: Any = None
+        self.park_step = 0
+        self.time_settled_at: int | None = None
         # Dispatched jobs whose termination was accepted: FAILED at the next settle.
         self.stopping: dict[str, str] = {}
         # Min-heaps with lazy deletion (an entry is checked against the job when popped):
@@ -95,6 +115,11 @@ class Tracker:
         """File a submitted, unfinished job (with its fresh progress) for settling."""
         assert job.progress is not None
         self.active[job.job_id] = job
+        self.parked.pop(job.job_id, None)
+        if job.status == RUNNABLE:
+            self.unsettled.pop(job.job_id, None)
+        else:
+            self.unsettled[job.job_id] = job
         if job.timeout_config:
             self.timed[job.job_id] = job
         self.watch_progress(job)
@@ -104,8 +129,19 @@ class Tracker:
 
     def deactivate(self, job: ServiceJob) -> None:
         """Forget a finished job in the settling bookkeeping (a pending termination too)."""
-        for bookkeeping in (self.active, self.timed, self.ticked, self.stopping):
+        for bookkeeping in (
+            self.active,
+            self.timed,
+            self.ticked,
+            self.stopping,
+            self.unsettled,
+            self.parked,
+        ):
             bookkeeping.pop(job.job_id, None)
+
+    def changed(self, *environments: Any) -> None:
+        """Note that room may have freed, or the line changed, in these environments."""
+        self.dirty.update(environments)
 
     def tick(self, job: ServiceJob) -> None:
         """Count one look at an active job (manual progression moves after ``times`` looks)."""
@@ -124,12 +160,24 @@ class Tracker:
     ) -> None:
         """Change a job's status, keeping the queue index and the active set in step."""
         old = job.status
+        held_on = job.environment
         enter(job, status, at, reason, attempt_reason, preempted)
         job.queue.move_job(job, old)
+        self.dirty.add(job.queue.environment)
+        if held_on is not None:
+            self.dirty.add(held_on)
         if status in TERMINAL:
             self.deactivate(job)
-        elif status == STARTING or (status == RUNNING and old != STARTING):
-            self.arm_timeout(job)
+        else:
+            if status == STARTING or (status == RUNNING and old != STARTING):
+                self.arm_timeout(job)
+            if job.job_id in self.active:
+                if status == RUNNABLE:
+                    self.unsettled.pop(job.job_id, None)
+                else:
+                    self.unsettled[job.job_id] = job
+                if self.parked.pop(job.job_id, None) is not None:
+                    self.watch_progress(job)
         if job.progress is not None:
             job.progress.status = status
 

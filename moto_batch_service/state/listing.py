@@ -189,9 +189,9 @@ def job_page(
         # matches`` steps, each a name check; taking the newest of the matches costs one
         # cheaper pass over all of them. Take whichever is cheaper.
         if matches <= SCAN_COST * (limit + 1) * (hi - lo) / max(matches, 1):
-            named = queue.names()[first:last]
+            named = queue.name_keys()[first:last]
             newest = heapq.nlargest(
-                limit + 1, (key for _, key in named if before is None or key < before)
+                limit + 1, (key for key in named if before is None or key < before)
             )
             return [jobs[key] for key in newest[:limit]], len(newest) > limit
         predicate = name_matcher(*query.name)

@@ -1,19 +1,15 @@
-"""Service environments, SAGEMAKER_TRAINING job queues and service jobs.
-
-Plain state and the JSON views AWS gives of it (``describe()``/``summary()``);
-no HTTP here. Timestamps are epoch milliseconds, as on the wire.
-"""
+"""Service environments, SAGEMAKER_TRAINING job queues and service jobs: plain state and the
+JSON views AWS gives of it (``describe()``/``summary()``), no HTTP. Times are epoch ms."""
 
 from __future__ import annotations
 
 import json
-import sys
 from typing import TYPE_CHECKING, Any
 
 from moto.core.common_models import BaseModel
 
 from .._moto.common import ManagedState, mock_random
-from ..rules.payload import capacity_usage_of, training_job_name_of
+from ..rules.payload import capacity_of, training_job_name_of
 from ..rules.statuses import (
     COMPLETED_REASON,
     DISPATCHED,
@@ -28,12 +24,7 @@ from .job_index import JobIndex, JobKey
 if TYPE_CHECKING:
     from ..rules.outcomes import Outcome
 
-__all__ = [
-    "JobKey",
-    "ServiceEnvironment",
-    "ServiceJob",
-    "ServiceQueue",
-]
+__all__ = ["JobKey", "ServiceEnvironment", "ServiceJob", "ServiceQueue"]
 TRAINING_JOB_NAME_LIMIT = 63
 
 
@@ -92,6 +83,9 @@ class ServiceQueue(JobIndex["ServiceJob"], BaseModel):
         self.where = (partition, account_id, region_name)  # never parsed back from an ARN
         self.arn_base = f"arn:{partition}:batch:{region_name}:{account_id}:"
         self.arn = f"{self.arn_base}job-queue/{name}"
+        self.training_job_arn_base = (
+            f"arn:{partition}:sagemaker:{region_name}:{account_id}:training-job/"
+        )
         self.priority = priority
         self.state = state
         self.status = "VALID"
@@ -142,51 +136,45 @@ def _number(value: float) -> str:
     return float.__repr__(value) if isinstance(value, float) else int.__repr__(value)
 
 
-def _compact(usage: list[dict[str, Any]] | None) -> tuple[tuple[str, float], ...] | None:
-    if usage is None:
-        return None
-    return tuple((sys.intern(u["capacityUnit"]), u["quantity"]) for u in usage)
-
-
 class ServiceJob(BaseModel):
     """One service job. ``status`` is the stored status: reading it never advances it."""
 
     __slots__ = (
+        "_attempts",
         "_blocked_since",
+        "_planned",
+        "_recent_preemptions",
+        "_tags",
         "attempt_clock",
         "attempt_count",
         "attempt_started_at",
-        "attempts",
         "capacity",
         "capacity_failure",
-        "created_at",
         "environment",
         "is_terminated",
         "job_id",
         "job_name",
         "key",
-        "planned",
         "preempted_count",
         "preemption_configuration",
         "progress",
         "queue",
         "quota_share_name",
-        "recent_preemptions",
         "retry_strategy",
         "runnable_since",
         "scheduled_at",
         "scheduling_priority",
-        "service_job_type",
         "service_request_payload",
         "share_identifier",
         "started_at",
         "status",
         "status_reason",
         "stopped_at",
-        "tags",
         "timeout_config",
         "training_job_arn",
     )
+    # Every service job is a SageMaker training job (SubmitServiceJob accepts no other type).
+    service_job_type = SAGEMAKER_TRAINING
 
     def __init__(
         self,
@@ -214,8 +202,8 @@ class ServiceJob(BaseModel):
         self.job_name = job_name
         self.queue = queue
         self.key: JobKey = (created_at, seq)
-        self.created_at = created_at
-        self.service_job_type = service_job_type
+        if service_job_type != SAGEMAKER_TRAINING:
+            raise ValueError(f"a service job is {SAGEMAKER_TRAINING}, not {service_job_type}")
         self.service_request_payload = service_request_payload
         self.status = status
         self.status_reason: str | None = None
@@ -225,28 +213,63 @@ class ServiceJob(BaseModel):
         self.quota_share_name = quota_share_name
         self.preemption_configuration = preemption_configuration
         self.timeout_config = timeout_config
-        self.tags = tags or {}
+        # Lists and dicts most jobs never fill are made when first read (None until then).
+        self._tags = tags or None
         self.scheduled_at: int | None = None
         self.started_at: int | None = None
         self.stopped_at: int | None = None
         self.is_terminated = False
-        self.attempts: list[dict[str, Any]] = []
+        self._attempts: list[dict[str, Any]] | None = None
         self.training_job_arn: str | None = None
         self.attempt_started_at: int | None = None
         # Lifecycle bookkeeping (see lifecycle.py).
         self.attempt_count = 0
         self.attempt_clock: int | None = None  # when the running attempt reached STARTING
-        self.planned: list[Outcome] = []
+        self._planned: list[Outcome] | None = None
         self.environment: ServiceEnvironment | None = None
         self._blocked_since: int | None = None
         self.runnable_since: int | None = None  # when it last entered RUNNABLE
         self.preempted_count = 0
-        self.recent_preemptions: list[dict[str, Any]] = []
-        self.capacity = _compact(capacity_usage_of(service_request_payload))
-        # The ARN of its latest training job that failed for capacity (SageMaker keeps only it).
-        self.capacity_failure: str | None = None
-        # None for seeded jobs: they keep their status until a test changes it.
-        self.progress = progress
+        self._recent_preemptions: list[dict[str, Any]] | None = None
+        self.capacity = capacity_of(service_request_payload)
+        self.capacity_failure: str | None = None  # its last capacity-failed training job
+        self.progress = progress  # None for seeded jobs: they keep their status
+
+    @property
+    def created_at(self) -> int:
+        return self.key[0]
+
+    @property
+    def tags(self) -> dict[str, str]:
+        if self._tags is None:
+            self._tags = {}
+        return self._tags
+
+    @tags.setter
+    def tags(self, tags: dict[str, str]) -> None:
+        self._tags = tags
+
+    @property
+    def attempts(self) -> list[dict[str, Any]]:
+        """The closed attempts, oldest first (AttemptDetail)."""
+        if self._attempts is None:
+            self._attempts = []
+        return self._attempts
+
+    @attempts.setter
+    def attempts(self, attempts: list[dict[str, Any]]) -> None:
+        self._attempts = attempts
+
+    @property
+    def planned(self) -> list[Outcome]:
+        """The outcomes planned for the next attempts (lifecycle bookkeeping)."""
+        if self._planned is None:
+            self._planned = []
+        return self._planned
+
+    @property
+    def recent_preemptions(self) -> list[dict[str, Any]]:
+        return list(self._recent_preemptions or ())
 
     @property
     def blocked_since(self) -> int | None:
@@ -286,8 +309,7 @@ class ServiceJob(BaseModel):
         suffix = mock_random.uuid4().hex
         base = training_job_name_of(self.service_request_payload, self.job_name)
         base = base[: TRAINING_JOB_NAME_LIMIT - len("AWSBatch") - len(suffix)]
-        prefix = self.queue.arn_base.replace(":batch:", ":sagemaker:", 1)
-        self.training_job_arn = f"{prefix}training-job/AWSBatch{base}{suffix}"
+        self.training_job_arn = f"{self.queue.training_job_arn_base}AWSBatch{base}{suffix}"
         self.queue.by_training_job[self.training_job_arn] = self
         return self.training_job_arn
 
@@ -351,7 +373,7 @@ class ServiceJob(BaseModel):
         }
         if self.attempt_started_at is not None:
             detail["startedAt"] = self.attempt_started_at
-        self.recent_preemptions = [detail, *self.recent_preemptions][:keep]
+        self._recent_preemptions = [detail, *(self._recent_preemptions or ())][:keep]
 
     def _attempt_detail(self, stopped_at: int, reason: str | None) -> dict[str, Any]:
         detail: dict[str, Any] = {
@@ -455,13 +477,13 @@ class ServiceJob(BaseModel):
         view = self._common()
         view["jobQueue"] = self.queue.arn
         view["isTerminated"] = self.is_terminated
-        view["attempts"] = [dict(a) for a in self.attempts]
+        view["attempts"] = [dict(a) for a in self._attempts or ()]
         view["serviceRequestPayload"] = self.service_request_payload
-        view["tags"] = dict(self.tags)
+        view["tags"] = dict(self._tags or {})
         if self.preempted_count:
             view["preemptionSummary"] = {
                 "preemptedAttemptCount": self.preempted_count,
-                "recentPreemptedAttempts": [dict(a) for a in self.recent_preemptions],
+                "recentPreemptedAttempts": [dict(a) for a in self._recent_preemptions or ()],
             }
         optional = (
             ("retryStrategy", self.retry_strategy),
