@@ -182,6 +182,32 @@ SIGNED_FOR_BATCH = {
 }
 
 
+def make_quota_queue(batch: Any, max_capacity: int, shares: dict[str, str]) -> str:
+    """A quota-management queue "quota" on the environment "quota-env" (``max_capacity`` of
+    ml.m5.xlarge), with the RESERVE quota shares ``shares`` (name -> state), each limited to
+    the whole environment."""
+    limit = [{"maxCapacity": max_capacity, "capacityUnit": "ml.m5.xlarge"}]
+    batch.create_service_environment(
+        serviceEnvironmentName="quota-env",
+        serviceEnvironmentType="SAGEMAKER_TRAINING",
+        capacityLimits=limit,
+    )
+    policy = batch.create_scheduling_policy(
+        name="quota", quotaSharePolicy={"idleResourceAssignmentStrategy": "FIFO"}
+    )["arn"]
+    make_queue(batch, "quota", env="quota-env", schedulingPolicyArn=policy)
+    for share, state in shares.items():
+        batch.create_quota_share(
+            quotaShareName=share,
+            jobQueue="quota",
+            capacityLimits=limit,
+            resourceSharingConfiguration={"strategy": "RESERVE"},
+            preemptionConfiguration={"inSharePreemption": "DISABLED"},
+            state=state,
+        )
+    return "quota"
+
+
 def server_client(endpoint: str) -> Any:
     """A boto3 Batch client of the moto server at ``endpoint``."""
     return boto3.client(

@@ -115,6 +115,23 @@ def strip(described: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in described.items() if k not in ("tags", "serviceRequestPayload")}
 
 
+def detail_of(job_id: str, **members: Any) -> dict[str, Any]:
+    """The event detail of a job named "job" submitted at START to the queue "training"
+    (before its dispatch), with ``members`` added or replaced."""
+    return {
+        "jobId": job_id,
+        "jobName": "job",
+        "jobArn": job_arn(job_id),
+        "jobQueue": queue_arn("training"),
+        "serviceJobType": "SAGEMAKER_TRAINING",
+        "createdAt": START,
+        "capacityUsage": USAGE,
+        "isTerminated": False,
+        "attempts": [],
+        **members,
+    }
+
+
 def stored(job_id: str) -> mbs.ServiceJobView:
     return mbs.get_service_job(job_id)
 
@@ -129,17 +146,7 @@ def test_a_job_that_succeeds_sends_one_event_per_status_after_submission(batch, 
     look(batch, job_id, times=5, clock=clock)
     training_job = stored(job_id).training_job_arn
 
-    base = {
-        "jobId": job_id,
-        "jobName": "job",
-        "jobArn": job_arn(job_id),
-        "jobQueue": queue_arn("training"),
-        "serviceJobType": "SAGEMAKER_TRAINING",
-        "createdAt": START,
-        "capacityUsage": USAGE,
-        "isTerminated": False,
-        "attempts": [],
-    }
+    base = detail_of(job_id)
     dispatched = {**base, "scheduledAt": START + 20_000, "latestAttempt": resource(training_job)}
     started = {**dispatched, "startedAt": START + 40_000}
     assert inbox.received() == [
@@ -179,18 +186,7 @@ def test_a_failed_attempt_that_is_retried_sends_the_retry_and_the_second_attempt
     look(batch, job_id, times=9, clock=clock)
     first, second = (a["serviceResourceId"]["value"] for a in stored(job_id).attempts)
 
-    base = {
-        "jobId": job_id,
-        "jobName": "job",
-        "jobArn": job_arn(job_id),
-        "jobQueue": queue_arn("training"),
-        "serviceJobType": "SAGEMAKER_TRAINING",
-        "createdAt": START,
-        "capacityUsage": USAGE,
-        "isTerminated": False,
-        "attempts": [],
-        "retryStrategy": strategy,
-    }
+    base = detail_of(job_id, retryStrategy=strategy)
     once = {**base, "scheduledAt": START + 20_000, "latestAttempt": resource(first)}
     ran = {**once, "startedAt": START + 40_000}
     failed_attempt = {
@@ -295,18 +291,9 @@ def test_a_job_terminated_before_dispatch_sends_failed_at_once(batch, inbox, clo
 
     batch.terminate_service_job(jobId=job_id, reason="not needed")
 
-    base = {
-        "jobId": job_id,
-        "jobName": "job",
-        "jobArn": job_arn(job_id),
-        "jobQueue": queue_arn("training"),
-        "serviceJobType": "SAGEMAKER_TRAINING",
-        "createdAt": START,
-        "capacityUsage": USAGE,
-        "attempts": [],
-    }
+    base = detail_of(job_id)
     assert inbox.received() == [
-        event(job_id, START, {**base, "status": "RUNNABLE", "isTerminated": False}),
+        event(job_id, START, {**base, "status": "RUNNABLE"}),
         event(
             job_id,
             START + 10_000,
@@ -337,22 +324,16 @@ def test_a_running_job_terminated_sends_failed_when_the_stop_completes(batch, in
         event(
             job_id,
             START + 10_000,
-            {
-                "jobId": job_id,
-                "jobName": "job",
-                "jobArn": job_arn(job_id),
-                "jobQueue": queue_arn("training"),
-                "serviceJobType": "SAGEMAKER_TRAINING",
-                "status": "FAILED",
-                "statusReason": "not needed",
-                "createdAt": START,
-                "scheduledAt": START,
-                "startedAt": START,
-                "stoppedAt": START + 10_000,
-                "latestAttempt": resource(training_job),
-                "capacityUsage": USAGE,
-                "isTerminated": True,
-                "attempts": [
+            detail_of(
+                job_id,
+                status="FAILED",
+                statusReason="not needed",
+                scheduledAt=START,
+                startedAt=START,
+                stoppedAt=START + 10_000,
+                latestAttempt=resource(training_job),
+                isTerminated=True,
+                attempts=[
                     {
                         **resource(training_job),
                         "startedAt": START,
@@ -360,7 +341,7 @@ def test_a_running_job_terminated_sends_failed_when_the_stop_completes(batch, in
                         "statusReason": "not needed",
                     }
                 ],
-            },
+            ),
         )
     ]
 

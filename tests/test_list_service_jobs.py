@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import itertools
 import json
-from typing import Any
+from typing import Any, NamedTuple
 from unittest.mock import patch
 
 import boto3
@@ -18,7 +18,15 @@ from moto import mock_aws
 import moto_batch_service.state.listing as listing_module
 from moto_batch_service import add_service_job, service_job_backends, set_service_job_status
 from tests import shape_check
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, client_error, make_queue, submit
+from tests.conftest import (
+    ACCOUNT,
+    PAYLOAD,
+    REGION,
+    client_error,
+    make_queue,
+    make_quota_queue,
+    submit,
+)
 
 STATUSES = [
     "SUBMITTED",
@@ -119,25 +127,8 @@ def make_container_queue(name: str) -> str:
 @pytest.fixture
 def quota_queue(batch: Any) -> str:
     """A quota-management queue "quota" with the quota shares team-a, TEAM-A, team-ab, team-b."""
-    limit = [{"maxCapacity": 4, "capacityUnit": "ml.m5.xlarge"}]
-    batch.create_service_environment(
-        serviceEnvironmentName="quota-env",
-        serviceEnvironmentType="SAGEMAKER_TRAINING",
-        capacityLimits=limit,
-    )
-    policy = batch.create_scheduling_policy(
-        name="quota", quotaSharePolicy={"idleResourceAssignmentStrategy": "FIFO"}
-    )["arn"]
-    make_queue(batch, "quota", env="quota-env", schedulingPolicyArn=policy)
-    for share in ("team-a", "TEAM-A", "team-ab", "team-b"):
-        batch.create_quota_share(
-            quotaShareName=share,
-            jobQueue="quota",
-            capacityLimits=limit,
-            resourceSharingConfiguration={"strategy": "RESERVE"},
-            preemptionConfiguration={"inSharePreemption": "DISABLED"},
-        )
-    return "quota"
+    shares = ("team-a", "TEAM-A", "team-ab", "team-b")
+    return make_quota_queue(batch, 4, dict.fromkeys(shares, "ENABLED"))
 
 
 def training_attempt(job: Any) -> dict[str, Any]:
@@ -332,113 +323,93 @@ def test_created_at_filter_refuses_a_value_that_is_not_epoch_milliseconds(
 # -- SHARE_IDENTIFIER / QUOTA_SHARE_NAME ----------------------------------------------------
 
 
-def test_share_identifier_filter_matches_exactly_and_case_sensitively(batch, fair_queue):
-    wanted = add_service_job(
-        fair_queue, "a", status="RUNNING", share_identifier="blue", created_at=T0 + 1_000
-    )
-    add_service_job(
-        fair_queue, "b", status="RUNNING", share_identifier="Blue", created_at=T0 + 2_000
-    )
-    add_service_job(
-        fair_queue, "c", status="RUNNING", share_identifier="blue2", created_at=T0 + 3_000
-    )
-    add_service_job(
-        fair_queue, "d", status="RUNNING", share_identifier="red", created_at=T0 + 4_000
+class ShareFilter(NamedTuple):
+    name: str  # the filter
+    queue: str  # the fixture of a queue where jobs have such shares
+    seeded_as: str  # add_service_job's keyword
+    value: str
+    other_case: str
+    longer: str
+    other: str
+    status: str  # a status other than RUNNING to combine with
+
+
+SHARE_FILTERS = [
+    pytest.param(
+        ShareFilter(
+            "SHARE_IDENTIFIER",
+            "fair_queue",
+            "share_identifier",
+            "blue",
+            "Blue",
+            "blue2",
+            "red",
+            "RUNNABLE",
+        ),
+        id="share-identifier",
+    ),
+    pytest.param(
+        ShareFilter(
+            "QUOTA_SHARE_NAME",
+            "quota_queue",
+            "quota_share_name",
+            "team-a",
+            "TEAM-A",
+            "team-ab",
+            "team-b",
+            "SUCCEEDED",
+        ),
+        id="quota-share-name",
+        marks=QUOTA_SHARES,
+    ),
+]
+
+
+def seed_share(queue: str, name: str, share: ShareFilter, value: str, status: str, at: int) -> Any:
+    return add_service_job(
+        queue, name, status=status, created_at=T0 + at, **{share.seeded_as: value}
     )
 
+
+@pytest.mark.parametrize("share", SHARE_FILTERS)
+def test_share_filter_matches_exactly_and_case_sensitively(batch, request, share):
+    queue = request.getfixturevalue(share.queue)
+    wanted = seed_share(queue, "a", share, share.value, "RUNNING", 1_000)
+    seed_share(queue, "b", share, share.other_case, "RUNNING", 2_000)
+    seed_share(queue, "c", share, share.longer, "RUNNING", 3_000)
+    seed_share(queue, "d", share, share.other, "RUNNING", 4_000)
+
     listed = batch.list_service_jobs(
-        jobQueue=fair_queue, jobStatus="RUNNING", filters=one_filter("SHARE_IDENTIFIER", "blue")
+        jobQueue=queue, jobStatus="RUNNING", filters=one_filter(share.name, share.value)
     )
 
     assert ids(listed) == [wanted.job_id]
 
 
-def test_share_identifier_filter_combines_with_job_status(batch, fair_queue):
-    add_service_job(
-        fair_queue, "a", status="RUNNING", share_identifier="blue", created_at=T0 + 1_000
-    )
-    runnable = add_service_job(
-        fair_queue, "b", status="RUNNABLE", share_identifier="blue", created_at=T0 + 2_000
-    )
-    add_service_job(
-        fair_queue, "c", status="RUNNABLE", share_identifier="red", created_at=T0 + 3_000
-    )
+@pytest.mark.parametrize("share", SHARE_FILTERS)
+def test_share_filter_combines_with_job_status(batch, request, share):
+    queue = request.getfixturevalue(share.queue)
+    seed_share(queue, "a", share, share.value, "RUNNING", 1_000)
+    wanted = seed_share(queue, "b", share, share.value, share.status, 2_000)
+    seed_share(queue, "c", share, share.other, share.status, 3_000)
 
     listed = batch.list_service_jobs(
-        jobQueue=fair_queue, jobStatus="RUNNABLE", filters=one_filter("SHARE_IDENTIFIER", "blue")
-    )
-
-    assert ids(listed) == [runnable.job_id]
-
-
-def test_share_identifier_filter_without_job_status_returns_every_status(batch, fair_queue):
-    jobs = [
-        add_service_job(
-            fair_queue, "j", status=status, share_identifier="blue", created_at=T0 + 1_000 + i
-        )
-        for i, status in enumerate(STATUSES)
-    ]
-    add_service_job(
-        fair_queue, "other", status="RUNNING", share_identifier="red", created_at=T0 + 9_000
-    )
-
-    listed = batch.list_service_jobs(
-        jobQueue=fair_queue, filters=one_filter("SHARE_IDENTIFIER", "blue")
-    )
-
-    assert ids(listed) == [job.job_id for job in reversed(jobs)]
-
-
-@QUOTA_SHARES
-def test_quota_share_name_filter_matches_exactly_and_case_sensitively(batch, quota_queue):
-    wanted = add_service_job(quota_queue, "a", status="RUNNING", quota_share_name="team-a")
-    add_service_job(quota_queue, "b", status="RUNNING", quota_share_name="TEAM-A")
-    add_service_job(quota_queue, "c", status="RUNNING", quota_share_name="team-ab")
-    add_service_job(quota_queue, "d", status="RUNNING", quota_share_name="team-b")
-
-    listed = batch.list_service_jobs(
-        jobQueue=quota_queue, jobStatus="RUNNING", filters=one_filter("QUOTA_SHARE_NAME", "team-a")
+        jobQueue=queue, jobStatus=share.status, filters=one_filter(share.name, share.value)
     )
 
     assert ids(listed) == [wanted.job_id]
 
 
-@QUOTA_SHARES
-def test_quota_share_name_filter_combines_with_job_status(batch, quota_queue):
-    add_service_job(
-        quota_queue, "a", status="RUNNING", quota_share_name="team-a", created_at=T0 + 1_000
-    )
-    succeeded = add_service_job(
-        quota_queue, "b", status="SUCCEEDED", quota_share_name="team-a", created_at=T0 + 2_000
-    )
-    add_service_job(
-        quota_queue, "c", status="SUCCEEDED", quota_share_name="team-b", created_at=T0 + 3_000
-    )
-
-    listed = batch.list_service_jobs(
-        jobQueue=quota_queue,
-        jobStatus="SUCCEEDED",
-        filters=one_filter("QUOTA_SHARE_NAME", "team-a"),
-    )
-
-    assert ids(listed) == [succeeded.job_id]
-
-
-@QUOTA_SHARES
-def test_quota_share_name_filter_without_job_status_returns_every_status(batch, quota_queue):
+@pytest.mark.parametrize("share", SHARE_FILTERS)
+def test_share_filter_without_job_status_returns_every_status(batch, request, share):
+    queue = request.getfixturevalue(share.queue)
     jobs = [
-        add_service_job(
-            quota_queue, "j", status=status, quota_share_name="team-a", created_at=T0 + 1_000 + i
-        )
+        seed_share(queue, "j", share, share.value, status, 1_000 + i)
         for i, status in enumerate(STATUSES)
     ]
-    add_service_job(
-        quota_queue, "other", status="RUNNING", quota_share_name="team-b", created_at=T0 + 9_000
-    )
+    seed_share(queue, "other", share, share.other, "RUNNING", 9_000)
 
-    listed = batch.list_service_jobs(
-        jobQueue=quota_queue, filters=one_filter("QUOTA_SHARE_NAME", "team-a")
-    )
+    listed = batch.list_service_jobs(jobQueue=queue, filters=one_filter(share.name, share.value))
 
     assert ids(listed) == [job.job_id for job in reversed(jobs)]
 
@@ -732,64 +703,56 @@ def seed_two_pages(queue: str, status: str = "RUNNING", **fields: Any) -> None:
         add_service_job(queue, f"job{i}", status=status, created_at=T0 + 1_000 + i, **fields)
 
 
-def test_next_token_used_with_another_queue_is_refused(batch, queue):
+# Each misuse: the queue fixture; (queue, status, seeding keywords) of each two pages seeded,
+# None for the fixture's queue; the first request; what the request passing on its token
+# changes (besides jobQueue the fixture's queue, maxResults 2 and the token).
+TOKEN_MISUSES = [
+    pytest.param(
+        "queue",
+        [(None, "RUNNING", {}), ("other", "RUNNING", {})],
+        {},
+        {"jobQueue": "other"},
+        id="another-queue",
+    ),
+    pytest.param(
+        "queue",
+        [(None, "RUNNING", {}), (None, "FAILED", {})],
+        {"jobStatus": "RUNNING"},
+        {"jobStatus": "FAILED"},
+        id="another-status",
+    ),
+    pytest.param(
+        "queue", [(None, "FAILED", {})], {"jobStatus": "FAILED"}, {}, id="without-its-status"
+    ),
+    pytest.param(
+        "queue",
+        [(None, "RUNNING", {})],
+        {"filters": one_filter("JOB_NAME", "job*")},
+        {"filters": one_filter("JOB_NAME", "JOB*")},
+        id="another-filter-value",
+    ),
+    pytest.param(
+        "fair_queue",
+        [(None, "RUNNING", {"share_identifier": "blue"})],
+        {"filters": one_filter("SHARE_IDENTIFIER", "blue")},
+        {"filters": one_filter("QUOTA_SHARE_NAME", "blue")},
+        id="another-filter-name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("fixture", "seeds", "first", "then"), TOKEN_MISUSES)
+def test_next_token_used_with_another_request_is_refused(
+    batch, request, fixture, seeds, first, then
+):
+    queue = request.getfixturevalue(fixture)
     make_queue(batch, "other")
-    seed_two_pages(queue)
-    seed_two_pages("other")
-    token = batch.list_service_jobs(jobQueue=queue, maxResults=2)["nextToken"]
+    for seeded_queue, status, fields in seeds:
+        seed_two_pages(seeded_queue or queue, status, **fields)
+    token = batch.list_service_jobs(jobQueue=queue, maxResults=2, **first)["nextToken"]
 
-    assert refused(batch, jobQueue="other", maxResults=2, nextToken=token) == bad_request(
-        TOKEN_FOR_OTHER_REQUEST
-    )
-
-
-def test_next_token_used_with_another_status_is_refused(batch, queue):
-    seed_two_pages(queue, "RUNNING")
-    seed_two_pages(queue, "FAILED")
-    token = batch.list_service_jobs(jobQueue=queue, jobStatus="RUNNING", maxResults=2)["nextToken"]
-
-    assert refused(
-        batch, jobQueue=queue, jobStatus="FAILED", maxResults=2, nextToken=token
-    ) == bad_request(TOKEN_FOR_OTHER_REQUEST)
-
-
-def test_next_token_used_without_its_status_is_refused(batch, queue):
-    seed_two_pages(queue, "FAILED")
-    token = batch.list_service_jobs(jobQueue=queue, jobStatus="FAILED", maxResults=2)["nextToken"]
-
-    assert refused(batch, jobQueue=queue, maxResults=2, nextToken=token) == bad_request(
-        TOKEN_FOR_OTHER_REQUEST
-    )
-
-
-def test_next_token_used_with_another_filter_value_is_refused(batch, queue):
-    seed_two_pages(queue)
-    first = batch.list_service_jobs(
-        jobQueue=queue, maxResults=2, filters=one_filter("JOB_NAME", "job*")
-    )
-
-    assert refused(
-        batch,
-        jobQueue=queue,
-        maxResults=2,
-        filters=one_filter("JOB_NAME", "JOB*"),
-        nextToken=first["nextToken"],
-    ) == bad_request(TOKEN_FOR_OTHER_REQUEST)
-
-
-def test_next_token_used_with_another_filter_name_is_refused(batch, fair_queue):
-    seed_two_pages(fair_queue, share_identifier="blue")
-    first = batch.list_service_jobs(
-        jobQueue=fair_queue, maxResults=2, filters=one_filter("SHARE_IDENTIFIER", "blue")
-    )
-
-    assert refused(
-        batch,
-        jobQueue=fair_queue,
-        maxResults=2,
-        filters=one_filter("QUOTA_SHARE_NAME", "blue"),
-        nextToken=first["nextToken"],
-    ) == bad_request(TOKEN_FOR_OTHER_REQUEST)
+    passed_on = {"jobQueue": queue, "maxResults": 2, **then, "nextToken": token}
+    assert refused(batch, **passed_on) == bad_request(TOKEN_FOR_OTHER_REQUEST)
 
 
 def test_next_token_from_another_account_is_refused(batch, queue, monkeypatch):
@@ -1125,36 +1088,36 @@ def test_summary_of_a_job_failed_before_dispatch(batch, queue):
     assert job.training_job_arn is None
 
 
-def test_summary_of_a_job_with_a_share_identifier(batch, fair_queue):
+@pytest.mark.parametrize(
+    ("fixture", "seeded_as", "member", "value"),
+    [
+        pytest.param("fair_queue", "share_identifier", "shareIdentifier", "blue", id="share"),
+        pytest.param(
+            "quota_queue",
+            "quota_share_name",
+            "quotaShareName",
+            "team-a",
+            id="quota-share",
+            marks=pytest.mark.requires_botocore_member("ServiceJobSummary", "quotaShareName"),
+        ),
+    ],
+)
+def test_summary_of_a_job_of_a_share_names_the_share(
+    batch, request, fixture, seeded_as, member, value
+):
+    queue = request.getfixturevalue(fixture)
     job = add_service_job(
-        fair_queue, "shared", status="RUNNABLE", created_at=T0 + 1_000, share_identifier="blue"
+        queue, "shared", status="RUNNABLE", created_at=T0 + 1_000, **{seeded_as: value}
     )
 
-    assert listed_summary(batch, fair_queue, job) == {
+    assert listed_summary(batch, queue, job) == {
         "jobId": job.job_id,
         "jobName": "shared",
         "jobArn": job.job_arn,
         "serviceJobType": "SAGEMAKER_TRAINING",
         "status": "RUNNABLE",
         "createdAt": T0 + 1_000,
-        "shareIdentifier": "blue",
-    }
-
-
-@pytest.mark.requires_botocore_member("ServiceJobSummary", "quotaShareName")
-def test_summary_of_a_job_with_a_quota_share(batch, quota_queue):
-    job = add_service_job(
-        quota_queue, "quota", status="RUNNABLE", created_at=T0 + 1_000, quota_share_name="team-a"
-    )
-
-    assert listed_summary(batch, quota_queue, job) == {
-        "jobId": job.job_id,
-        "jobName": "quota",
-        "jobArn": job.job_arn,
-        "serviceJobType": "SAGEMAKER_TRAINING",
-        "status": "RUNNABLE",
-        "createdAt": T0 + 1_000,
-        "quotaShareName": "team-a",
+        member: value,
     }
 
 

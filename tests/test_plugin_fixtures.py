@@ -10,7 +10,7 @@ import boto3
 from moto.moto_api import state_manager
 
 from moto_batch_service import ServiceJobBackend, add_service_job, service_job_backends
-from tests.conftest import ACCOUNT, REGION, make_queue, submit
+from tests.conftest import ACCOUNT, REGION, make_queue, server_client, submit
 
 pytest_plugins = ["pytester"]
 
@@ -19,16 +19,6 @@ DEFAULT = {"progression": "manual", "times": 1}
 # Inner runs need none of these (and pytest-benchmark warns under xdist).
 PLUGINS_OFF = ("-p", "no:cacheprovider", "-p", "no:benchmark", "-p", "no:hypothesispytest")
 LOOPBACK_URL = re.compile(r"http://127\.0\.0\.1:([0-9]+)")
-
-
-def server_client(endpoint: str):
-    return boto3.client(
-        "batch",
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
 
 
 def create_environment(batch, name: str) -> str:

@@ -15,7 +15,7 @@ from moto_batch_service import (
     add_service_job,
     service_job_backends,
 )
-from tests.conftest import ACCOUNT, REGION, make_queue
+from tests.conftest import ACCOUNT, REGION, make_queue, make_quota_queue
 
 CREATED = 1_700_000_000_000
 ML = "ml.m5.xlarge"
@@ -44,26 +44,7 @@ def fifo(batch: Any) -> str:
 @pytest.fixture
 def quota(batch: Any) -> str:
     """A quota-management queue with the ENABLED quota share "on" and the DISABLED "off"."""
-    limit = [{"maxCapacity": 2, "capacityUnit": ML}]
-    batch.create_service_environment(
-        serviceEnvironmentName="quota-env",
-        serviceEnvironmentType="SAGEMAKER_TRAINING",
-        capacityLimits=limit,
-    )
-    policy = batch.create_scheduling_policy(
-        name="quota", quotaSharePolicy={"idleResourceAssignmentStrategy": "FIFO"}
-    )["arn"]
-    make_queue(batch, "quota", env="quota-env", schedulingPolicyArn=policy)
-    for share, state in (("on", "ENABLED"), ("off", "DISABLED")):
-        batch.create_quota_share(
-            quotaShareName=share,
-            jobQueue="quota",
-            capacityLimits=limit,
-            resourceSharingConfiguration={"strategy": "RESERVE"},
-            preemptionConfiguration={"inSharePreemption": "DISABLED"},
-            state=state,
-        )
-    return "quota"
+    return make_quota_queue(batch, 2, {"on": "ENABLED", "off": "DISABLED"})
 
 
 # -- quota shares ------------------------------------------------------------------------------
