@@ -229,6 +229,29 @@ def test_a_preempted_job_counts_as_preempted_and_its_attempt_ends(batch, clock):
     ]
 
 
+@pytest.mark.requires_operation("CreateQuotaShare")
+def test_a_job_preempted_past_its_preemption_retries_counts_as_preempted_and_terminated(
+    batch, clock
+):
+    clock.ms = T0
+    queue = quota_queue(batch)
+    retries = {"preemptionRetriesBeforeTermination": 0}
+    submit_n(batch, queue, "b1", 2, quotaShareName="borrower", preemptionConfiguration=retries)
+    look_queue(batch, queue, times=3)  # b1 SCHEDULED, borrowing the lender's instance
+    submit_n(batch, queue, "a1", quotaShareName="lender")
+    look_queue(batch, queue, times=3, pattern="a1")  # a1 is dispatched: b1 FAILED
+
+    assert counts("q") == {
+        "JobsSubmitted": 2,
+        "JobsMovedToRunnable": 2,
+        "JobsMovedToScheduled": 2,
+        "JobsMovedToStarting": 1,
+        "JobsMovedToFailed": 1,
+        "JobsTerminated": 1,
+        "JobsPreempted": 1,
+    }
+
+
 def test_a_job_terminated_before_dispatch_counts_as_failed_and_terminated(batch, clock, queue):
     job_id = submit(batch, queue)["jobId"]
     walk(batch, job_id, clock, [5])  # RUNNABLE
