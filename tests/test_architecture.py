@@ -28,7 +28,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("scheduling", ("scheduling", "scheduling.")),
     ("operations", ("backend", "backend.")),
     ("requests", ("handlers", "handlers.")),
-    ("wiring into moto", ("_moto.direct", "_moto.newest", "_moto.legacy", "_moto.install")),
+    (
+        "wiring into moto",
+        ("_moto.direct", "_moto.newest", "_moto.legacy", "_moto.metrics", "_moto.install"),
+    ),
     ("entry points", ("__init__", "__main__", "server", "pytest_plugin")),
 )
 

@@ -38,6 +38,7 @@ INSTANCES: dict[str, Callable[[Any], Any]] = {
     ),
     "EventsBackend": lambda module: module.EventsBackend(REGION, "123456789012"),
     "EventBus": lambda module: module.EventBus("123456789012", REGION, "default"),
+    "CloudWatchBackend": lambda module: module.CloudWatchBackend(REGION, "123456789012"),
 }
 
 
@@ -177,3 +178,55 @@ def test_a_body_that_is_not_json_reaches_the_package_as_bytes() -> None:
         f"package's handler (HTTP {answer.status_code})"
     )
     assert json.loads(answer.get_data())["message"] == "The request body is not valid JSON"
+
+
+def test_moto_cloudwatch_reads_the_metric_provider_when_a_request_reads_metric_data(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+
+    from moto_batch_service._moto import metrics
+    from moto_batch_service.state.metrics import StatisticSet
+
+    minute = datetime(2030, 1, 1, 12, 0, tzinfo=timezone.utc)
+    asked: list[tuple[str, str | None]] = []
+
+    def statistic_sets(account_id: str, region: str | None) -> list[StatisticSet]:
+        asked.append((account_id, region))
+        at = int(minute.timestamp() * 1000)
+        return [StatisticSet("JobAttemptDuration", "training", at, 4, 100.0, 10.0, 40.0)]
+
+    monkeypatch.setattr(metrics, "statistic_sets", statistic_sets)
+    with mock_aws():
+        answer = boto3.client("cloudwatch", region_name=REGION).get_metric_statistics(
+            Namespace="AWS/Batch",
+            MetricName="JobAttemptDuration",
+            Dimensions=[{"Name": "JobQueueName", "Value": "training"}],
+            StartTime=minute - timedelta(minutes=5),
+            EndTime=minute + timedelta(minutes=5),
+            Period=60,
+            Statistics=["SampleCount", "Sum", "Average", "Minimum", "Maximum"],
+        )
+    points = [
+        {k: v for k, v in p.items() if k != "ExtendedStatistics"} for p in answer["Datapoints"]
+    ]
+    assert points == [
+        {
+            "Timestamp": minute,
+            "SampleCount": 4.0,
+            "Sum": 100.0,
+            "Average": 25.0,
+            "Minimum": 10.0,
+            "Maximum": 40.0,
+            "Unit": "Milliseconds",
+        }
+    ], (
+        f"moto {moto.__version__} no longer reads a CloudWatchMetricProvider's "
+        "MetricAggregatedDatum as a statistic set when GetMetricStatistics reads metric data"
+    )
+    assert asked and {account for account, _ in asked} == {DEFAULT_ACCOUNT_ID}, (
+        f"moto {moto.__version__} no longer asks each CloudWatchMetricProvider for the "
+        "reading account's metrics"
+    )

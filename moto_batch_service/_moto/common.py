@@ -220,6 +220,7 @@ class PrivateName(NamedTuple):
 
 _BASE = "moto.core.responses"
 _STATE = "moto.moto_api._internal.managed_state_model"
+_CLOUDWATCH = "moto.cloudwatch.models"
 PRIVATE_NAMES = (
     PrivateName(_STATE, "ManagedState", "service jobs' status progression", "common"),
     PrivateName(_STATE, "ManagedState()._status", "the status a job's progress holds", "common"),
@@ -342,6 +343,36 @@ PRIVATE_NAMES = (
         "recorder._user_enabled",
         "DirectRoutes leave recorded requests to moto",
         "direct",
+    ),
+    PrivateName(
+        "moto.core.common_models",
+        "CloudWatchMetricProvider",
+        "the AWS/Batch metrics of service jobs, as metrics AWS publishes by itself",
+        "metrics",
+    ),
+    PrivateName(
+        "moto.core.common_models",
+        "CloudWatchMetricProvider.get_cloudwatch_metrics",
+        "what the provider answers: the account's data (and the region's, after moto 5.0)",
+        "metrics",
+    ),
+    PrivateName(
+        _CLOUDWATCH,
+        "CloudWatchBackend().aws_metric_data",
+        "moto's CloudWatch asks every provider when a request reads metric data",
+        "metrics",
+    ),
+    PrivateName(
+        _CLOUDWATCH,
+        "MetricAggregatedDatum",
+        "one statistic set (metric, queue, minute) as moto's CloudWatch reads it",
+        "metrics",
+    ),
+    PrivateName(
+        _CLOUDWATCH,
+        "MetricDatum",
+        "its default timestamp says whether moto dates metric data in naive or aware UTC",
+        "metrics",
     ),
 )
 """Every private name of moto's the package uses (tests/test_seam.py holds each to it)."""

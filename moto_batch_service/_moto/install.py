@@ -3,7 +3,8 @@
 
 - ``moto.batch.urls``: the first adapter in ``ADAPTERS`` that fits the installed moto
   extends it (``_moto_newest`` for moto 5.2.6 and newer, ``_moto_legacy`` for 5.0.0 to
-  5.2.5). When none fits, nothing of moto is changed: ``IncompatibleMotoError`` says why, and
+  5.2.5), and moto's CloudWatch gets the service jobs' AWS/Batch metrics (``metrics``).
+  When none fits, nothing of moto is changed: ``IncompatibleMotoError`` says why, and
   ``_activation`` steps aside with it.
 - ``moto.moto_api._internal.urls``: the steering route (``steering``).
 - ``moto.sagemaker.responses``: ``StopTrainingJob`` (``stop_training``).
@@ -16,6 +17,7 @@ batch models); nothing of the package imports it but ``__init__``.
 from __future__ import annotations
 
 import importlib
+import logging
 from types import ModuleType
 from typing import Any
 
@@ -29,6 +31,7 @@ NEWEST_TESTED_MOTO = "5.2.6"
 """The newest moto this release of the package was tested with."""
 ADAPTERS = ("newest", "legacy")
 """The modules that extend one generation of moto each, newest first."""
+log = logging.getLogger("moto_batch_service")
 
 
 def incompatible(why: str) -> IncompatibleMotoError:
@@ -84,8 +87,23 @@ def install_batch(batch_urls: Any, *, refresh_servers: bool) -> None:
         reasons.append(why)
     else:
         raise incompatible("; ".join(reasons))
+    install_metrics()
     if refresh_servers:
         drop_server_apps("batch")
+
+
+def install_metrics() -> None:
+    """Hand the service jobs' AWS/Batch metrics to moto's CloudWatch (``metrics``: defining
+    its provider class is all it takes). Without them the service-job API still works: a
+    failure is logged, not raised."""
+    try:
+        importlib.import_module(f"{__package__}.metrics")
+    except Exception:
+        log.warning(
+            "moto_batch_service: the AWS/Batch metrics of service jobs are not available in "
+            "moto's CloudWatch",
+            exc_info=True,
+        )
 
 
 def install_moto_api(moto_api_urls: Any, *, refresh_servers: bool) -> None:

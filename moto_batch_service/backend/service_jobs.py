@@ -31,6 +31,7 @@ from ..rules.statuses import (
     SUCCEEDED,
     TERMINAL,
 )
+from ..scheduling import job_metrics
 from ..scheduling.lifecycle import Lifecycle
 from ..scheduling.tracking import Tracker, enter, new_progress
 from ..state import clock
@@ -190,6 +191,7 @@ class JobBackend:
             progress=new_progress(SUBMITTED),
             **options,
         )
+        job_metrics.submitted(self.store.metrics, job, job.created_at)
         if client_token is not None:
             self.store.client_tokens[client_token] = (fingerprint, job, at)
         return job
@@ -403,10 +405,11 @@ class JobBackend:
             SUCCEEDED,
         ):
             if old not in DISPATCHED or restart:
-                enter(job, SCHEDULED, at)
+                enter(self.store.metrics, job, SCHEDULED, at)
             if status == SUCCEEDED and job.status != RUNNING:
-                enter(job, RUNNING, at)
-        enter(job, status, at, reason)  # ends the open attempt's training job, if any
+                enter(self.store.metrics, job, RUNNING, at)
+        # ends the open attempt's training job, if any
+        enter(self.store.metrics, job, status, at, reason)
         if status in (SUBMITTED, PENDING):
             job.training_job_arn = None
         job.queue.move_job(job, old)

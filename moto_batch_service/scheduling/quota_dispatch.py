@@ -328,7 +328,7 @@ class QuotaDispatch:
             job.is_terminated = True  # AWS Batch terminates it
             self.tracker.move(job, FAILED, self.at, PREEMPTED_REASON, preempted=True)
         else:
-            self.tracker.move(job, RUNNABLE, self.at)
+            self.tracker.move(job, RUNNABLE, self.at, preempted=True)
 
     def _dispatch(self, job: ServiceJob, env: ServiceEnvironment | None) -> bool:
         if env is None:

@@ -7,9 +7,10 @@ jobs that are not RUNNABLE (all that ``immediate`` progression steps), a heap of
 job's progress last moved ("time" progression) and the RUNNABLE jobs "time" progression
 parked because they found no room, the service environments where something changed since
 the last settle, a heap of attempt deadlines (``timeoutConfig``), and the dispatched jobs
-whose termination was accepted. ``move`` is the
-one way a job changes status: the job's fields, its queue's index, this bookkeeping and its
-attempt's SageMaker training job (``training_jobs``) stay in step.
+whose termination was accepted. ``move`` is the one way a job changes status: the job's
+fields, its queue's index, this bookkeeping and its attempt's SageMaker training job
+(``training_jobs``) stay in step, and the move adds to the AWS/Batch metrics
+(``job_metrics``).
 """
 
 from __future__ import annotations
@@ -31,12 +32,14 @@ from ..rules.statuses import (
     TERMINAL,
     ServiceJobStatus,
 )
+from ..state.metrics import JobMetrics
 from ..state.models import ServiceJob
 from ..state.store import Store
-from . import job_events, training_jobs
+from . import job_events, job_metrics, training_jobs
 
 
 def enter(
+    metrics: JobMetrics,
     job: ServiceJob,
     status: str,
     at: int,
@@ -46,9 +49,11 @@ def enter(
 ) -> None:
     """``job.enter`` (the job's own fields), with its attempt's training job following: the
     attempt's training job ends when the job leaves a dispatched status (or is dispatched
-    anew), and is created or moves on when the job enters one. A change of status is an
-    EventBridge event (``job_events``)."""
+    anew), and is created or moves on when the job enters one. A change of status adds its
+    data points to ``metrics`` (``job_metrics``) and is an EventBridge event (``job_events``)."""
     old = job.status
+    if status != old:
+        job_metrics.moving(metrics, job, status, at, attempt_reason, preempted)
     if old in DISPATCHED and (status not in DISPATCHED or status == SCHEDULED):
         shown = COMPLETED_REASON if status == SUCCEEDED and reason is None else reason
         training_jobs.close(job, status, at, shown or attempt_reason)
@@ -161,7 +166,7 @@ class Tracker:
         """Change a job's status, keeping the queue index and the active set in step."""
         old = job.status
         held_on = job.environment
-        enter(job, status, at, reason, attempt_reason, preempted)
+        enter(self.store.metrics, job, status, at, reason, attempt_reason, preempted)
         job.queue.move_job(job, old)
         self.dirty.add(job.queue.environment)
         if held_on is not None:

@@ -1,10 +1,11 @@
 """What one account and region holds, and how a request names it.
 
 ``Store`` keeps the service environments, SAGEMAKER_TRAINING queues (each with its job index,
-``job_index``), service jobs, quota shares and quota-share policies, and resolves the names
-and ARNs requests use. It answers questions about a queue's scheduling policy (moto keeps
-the policies) but changes nothing by itself: the operations do (``environments``,
-``service_jobs``, ``quota_shares``), and jobs move through ``tracking``.
+``job_index``), service jobs, quota shares and quota-share policies, the jobs' AWS/Batch
+metrics (``metrics``), and resolves the names and ARNs requests use. It answers questions
+about a queue's scheduling policy (moto keeps the policies) but changes nothing by itself:
+the operations do (``environments``, ``service_jobs``, ``quota_shares``), and jobs move
+through ``tracking``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, Callable
 from moto.batch.models import BatchBackend, batch_backends
 
 from ..exceptions import ClientException, cut, missing
+from .metrics import JobMetrics
 from .models import ServiceEnvironment, ServiceJob, ServiceQueue
 from .quota import QuotaShare
 
@@ -50,6 +52,8 @@ class Store:
         # Scheduling policies (moto's) that carry a quotaSharePolicy, by ARN.
         self.quota_policies: dict[str, dict[str, Any]] = {}
         self.quota_shares: dict[str, QuotaShare] = {}
+        # The AWS/Batch metrics of the jobs that moved here, per metric, queue and minute.
+        self.metrics = JobMetrics()
         # One sequence for everything made here: resources' ``seq``, heap tie-breakers.
         self.seq = itertools.count(1)
 
