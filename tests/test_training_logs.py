@@ -100,8 +100,8 @@ def written(*lines: tuple[int, str]) -> dict[str, Any]:
     }
 
 
-def started(name: str, n: int = 1, of: int = 1) -> str:
-    return f"Training job {name} started on algo-{n} (ml.m5.xlarge, instance {n} of {of})"
+def started(name: str, n: int = 1, of: int = 1, kind: str = "ml.m5.xlarge") -> str:
+    return f"Training job {name} started on algo-{n} ({kind}, instance {n} of {of})"
 
 
 def stream(name: str, started_at: int, n: int = 1) -> str:
@@ -165,7 +165,27 @@ def test_a_heterogeneous_cluster_has_one_stream_per_instance_of_all_its_groups(b
     job = look_until(batch, job_id, "RUNNING")
     name = name_of(training_job(job))
     assert streams(name) == [stream(name, job["startedAt"], n) for n in (1, 2, 3)]
-    assert read(stream(name, job["startedAt"], 3))["events"][0]["message"] == started(name, 3, 3)
+    assert [read(stream(name, job["startedAt"], n))["events"][0]["message"] for n in (1, 2, 3)] == [
+        started(name, 1, 3),
+        started(name, 2, 3),
+        started(name, 3, 3, "ml.p3.2xlarge"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ({"InstanceType": "ml.g5.xlarge", "InstanceCount": 2}, ["ml.g5.xlarge"] * 2),
+        ({"InstanceCount": 10**9}, ["ml.m5.xlarge"] * training_logs.MAX_STREAMS),
+        ({"InstanceCount": "2"}, ["ml.m5.xlarge"]),
+        (None, ["ml.m5.xlarge"]),
+    ],
+)
+def test_the_hosts_of_a_resource_config(config, expected):
+    class TrainingJob:
+        resource_config = config
+
+    assert training_logs.hosts(TrainingJob()) == expected
 
 
 def test_a_failed_attempt_ends_with_the_failure_and_its_retry_writes_its_own_streams(

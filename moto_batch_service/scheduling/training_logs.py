@@ -30,38 +30,31 @@ from .._moto.logs import write_events
 
 GROUP = "/aws/sagemaker/TrainingJobs"
 MAX_STREAMS = 1000  # a payload asking for more instances gets this many streams
+DEFAULT_TYPE = "ml.m5.xlarge"  # the default ResourceConfig's (training_jobs)
 
 log = logging.getLogger("moto_batch_service")
 
 _EPOCH = datetime(1970, 1, 1)
 
 
-def instance_count(training_job: Any) -> int:
-    """The training job's instances: ``ResourceConfig.InstanceCount``, or the sum over its
-    ``InstanceGroups``; at least 1, at most ``MAX_STREAMS``."""
+def hosts(training_job: Any) -> list[str]:
+    """The instance type of each of the training job's hosts, algo-1 first: those of
+    ``ResourceConfig`` (``InstanceType`` x ``InstanceCount``), or of its ``InstanceGroups`` in
+    order; at least 1 host, at most ``MAX_STREAMS``."""
     config = training_job.resource_config
     config = config if isinstance(config, dict) else {}
     groups = config.get("InstanceGroups")
     if not isinstance(groups, list) or not groups:
         groups = [config]
-    count = 0
+    found: list[str] = []
     for group in groups:
-        value = group.get("InstanceCount") if isinstance(group, dict) else None
-        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-            count += value
-    return min(max(count, 1), MAX_STREAMS)
-
-
-def instance_type(training_job: Any) -> str:
-    """The instance type the start line names (the first group's, for a heterogeneous
-    cluster)."""
-    config = training_job.resource_config
-    config = config if isinstance(config, dict) else {}
-    groups = config.get("InstanceGroups")
-    if isinstance(groups, list) and groups and isinstance(groups[0], dict):
-        config = groups[0]
-    value = config.get("InstanceType")
-    return value if isinstance(value, str) else "ml.m5.xlarge"
+        if not isinstance(group, dict):
+            continue
+        kind, count = group.get("InstanceType"), group.get("InstanceCount")
+        if isinstance(count, int) and not isinstance(count, bool) and count > 0:
+            kind = kind if isinstance(kind, str) else DEFAULT_TYPE
+            found += [kind] * min(count, MAX_STREAMS - len(found))
+    return found or [DEFAULT_TYPE]
 
 
 def start_ms(training_job: Any) -> int | None:
@@ -78,18 +71,20 @@ def start_ms(training_job: Any) -> int | None:
 
 
 def stream_names(training_job: Any, started: int) -> list[str]:
-    """``<name>/algo-<n>-<epoch seconds>``, one per instance, for a start at ``started``."""
+    """``<name>/algo-<n>-<epoch seconds>``, one per host, for a start at ``started``."""
     name = training_job.training_job_name
     seconds = started // 1000
-    return [f"{name}/algo-{n}-{seconds}" for n in range(1, instance_count(training_job) + 1)]
+    return [f"{name}/algo-{n}-{seconds}" for n in range(1, len(hosts(training_job)) + 1)]
 
 
-def start_line(training_job: Any, n: int) -> str:
-    count = instance_count(training_job)
-    return (
+def start_lines(training_job: Any) -> list[str]:
+    """Each host's first line."""
+    kinds = hosts(training_job)
+    return [
         f"Training job {training_job.training_job_name} started on algo-{n} "
-        f"({instance_type(training_job)}, instance {n} of {count})"
-    )
+        f"({kind}, instance {n} of {len(kinds)})"
+        for n, kind in enumerate(kinds, start=1)
+    ]
 
 
 def end_line(training_job: Any, final: str, failure: str | None) -> str:
@@ -120,9 +115,9 @@ def started(training_job: Any, account: str, region: str, at: int) -> None:
             backend.create_log_group(GROUP, {})
         except ResourceAlreadyExistsException:
             pass  # made by an earlier training job, or by the test
-        for n, stream in enumerate(stream_names(training_job, at), start=1):
+        for stream, line in zip(stream_names(training_job, at), start_lines(training_job)):
             backend.create_log_stream(GROUP, stream)
-            write_events(backend, GROUP, stream, [_event(start_line(training_job, n), at)])
+            write_events(backend, GROUP, stream, [_event(line, at)])
     except Exception:  # logs never fail the job's own request
         _warn(training_job, "start")
 
