@@ -23,7 +23,7 @@ MAX_LINES = 500
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("facts", ("exceptions", "_moto", "_moto.activation")),
     ("AWS rules", ("rules", "rules.")),
-    ("moto's names", ("_moto.common", "_moto.iam", "_moto.events")),
+    ("moto's names", ("_moto.common", "_moto.iam", "_moto.events", "_moto.logs")),
     ("stored state", ("state", "state.")),
     ("scheduling", ("scheduling", "scheduling.")),
     ("operations", ("backend", "backend.")),

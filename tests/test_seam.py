@@ -39,6 +39,7 @@ INSTANCES: dict[str, Callable[[Any], Any]] = {
     "EventsBackend": lambda module: module.EventsBackend(REGION, "123456789012"),
     "EventBus": lambda module: module.EventBus("123456789012", REGION, "default"),
     "CloudWatchBackend": lambda module: module.CloudWatchBackend(REGION, "123456789012"),
+    "LogsBackend": lambda module: module.LogsBackend(REGION, "123456789012"),
 }
 
 
@@ -229,4 +230,28 @@ def test_moto_cloudwatch_reads_the_metric_provider_when_a_request_reads_metric_d
     assert asked and {account for account, _ in asked} == {DEFAULT_ACCOUNT_ID}, (
         f"moto {moto.__version__} no longer asks each CloudWatchMetricProvider for the "
         "reading account's metrics"
+    )
+
+
+@mock_aws
+def test_moto_s_log_group_stores_events_at_any_time_and_get_log_events_returns_them() -> None:
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.logs.models import logs_backends
+
+    from moto_batch_service._moto.logs import write_events
+
+    backend = logs_backends[DEFAULT_ACCOUNT_ID][REGION]
+    backend.create_log_group("group", {})
+    backend.create_log_stream("group", "stream")
+    far = [{"timestamp": 1_900_000_000_000, "message": "a"}, {"timestamp": 1_000, "message": "b"}]
+    write_events(backend, "group", "stream", far)
+    answer = boto3.client("logs", region_name=REGION).get_log_events(
+        logGroupName="group", logStreamName="stream", startFromHead=True
+    )
+    assert [(e["timestamp"], e["message"]) for e in answer["events"]] == [
+        (1_000, "b"),
+        (1_900_000_000_000, "a"),
+    ], (
+        f"moto {moto.__version__}: a log group's put_log_events no longer stores events "
+        "outside moto's 14-day window as given (training-job logs, _moto/logs.py)"
     )

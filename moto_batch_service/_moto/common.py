@@ -339,6 +339,18 @@ PRIVATE_NAMES = (
         "events",
     ),
     PrivateName(
+        "moto.logs.models",
+        "LogsBackend().groups",
+        "the log group training-job logs write to",
+        "logs",
+    ),
+    PrivateName(
+        "moto.logs.models",
+        "LogGroup.put_log_events",
+        "training-job log lines stored at the package clock's times",
+        "logs",
+    ),
+    PrivateName(
         "moto.moto_api",
         "recorder._user_enabled",
         "DirectRoutes leave recorded requests to moto",

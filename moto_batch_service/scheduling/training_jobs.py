@@ -12,7 +12,9 @@ the job's ``serviceRequestPayload``, and the training job then follows the attem
   timed out, preempted, stopped in SageMaker). Every attempt's training job stays, except
   that of the job's capacity shortages only the latest one's stays: as AWS Batch does on a
   best-effort basis, the earlier one is deleted when the next shortage fails its own;
-- moto's SageMaker has no ``StopTrainingJob``: ``stop_training`` serves it.
+- moto's SageMaker has no ``StopTrainingJob``: ``stop_training`` serves it;
+- a training job that started (RUNNING) writes its log streams to moto's CloudWatch Logs
+  (``training_logs``).
 
 Seeded jobs (``add_service_job``) have no training job. moto's SageMaker is imported at the
 first dispatch, never at import or activation.
@@ -33,6 +35,7 @@ from ..rules.statuses import (
     STOPPED_REASON,
     TIMEOUT_REASON,
 )
+from . import training_logs
 
 if TYPE_CHECKING:
     from ..state.models import ServiceJob
@@ -117,6 +120,8 @@ def follow(job: ServiceJob, at: int) -> None:
         return
     if job.status == "RUNNING" and training_job.training_start_time is None:
         training_job.training_start_time = sagemaker_time(training_job, at)
+        _, account, region = _where(job)
+        training_logs.started(training_job, account, region, at)
     _secondary(training_job, job.status, at)
 
 
@@ -131,6 +136,8 @@ def close(job: ServiceJob, status: str, at: int, reason: str | None) -> None:
         training_job.failure_reason = failure
     training_job.training_end_time = sagemaker_time(training_job, at)
     record_transition(training_job, final, FINAL[final], at)
+    _, account, region = _where(job)
+    training_logs.ended(training_job, account, region, final, failure, at)
     if failure == CAPACITY_FAILURE:
         _keep_latest_capacity_failure(job)
 

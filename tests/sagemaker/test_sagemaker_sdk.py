@@ -6,6 +6,8 @@ ListServiceJobs (by status, or by a JOB_NAME filter, following ``nextToken``);
 ``TrainingQueuedJob`` calls DescribeServiceJob, TerminateServiceJob and UpdateServiceJob with the
 job ARN as ``jobId``; its ``get_model_trainer`` reads the latest attempt's training job with
 SageMaker's DescribeTrainingJob (the training job the package creates in moto's SageMaker).
+sagemaker-core's ``logs_for_job`` (``session_helper._logs_for_job``) and ``TrainingJob.wait(
+logs=True)`` print the training job's streams in moto's CloudWatch Logs.
 The SDK makes its clients with ``boto3.client(...)`` and no endpoint: ``AWS_ENDPOINT_URL``
 points them (and the SageMaker session the ``ModelTrainer`` makes) at the server. Run by the
 tox env ``sagemaker`` (see requirements/sagemaker*.txt).
@@ -14,6 +16,7 @@ tox env ``sagemaker`` (see requirements/sagemaker*.txt).
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -453,3 +456,84 @@ def test_a_retried_job_s_model_trainer_is_its_latest_attempt(endpoint, queue, tr
         "Failed",
         "AlgorithmError: flaky",
     )
+
+
+# -- the training job's logs -----------------------------------------------------------------
+
+
+def log_lines(job: TrainingQueuedJob) -> tuple[str, list[str]]:
+    """The training job of a finished job and the lines its one stream holds (start, end)."""
+    name = training_job_name(job)
+    final = boto3.client("sagemaker").describe_training_job(TrainingJobName=name)
+    status = final["TrainingJobStatus"]
+    ending = f"{status}: {final['FailureReason']}" if status == "Failed" else status
+    return name, [
+        f"Training job {name} started on algo-1 (ml.m5.xlarge, instance 1 of 1)",
+        f"Training job {name} {ending}",
+    ]
+
+
+def printed_lines(out: str, name: str) -> list[str]:
+    """The log lines in what logs_for_job printed (the first follows the training job's status
+    message, printed without a line end)."""
+    start = f"Training job {name} "
+    return [line[line.index(start) :] for line in out.splitlines() if start in line]
+
+
+@pytest.mark.parametrize("wait", [False, True])
+def test_logs_for_job_prints_the_stream_of_a_finished_training_job(
+    queue, trainer, transition, monkeypatch, capsys, wait
+):
+    # The function behind Session.logs_for_job: it reads /aws/sagemaker/TrainingJobs with
+    # DescribeLogStreams (prefix "<name>/") and GetLogEvents from the head, once (wait=False)
+    # or until the training job has finished (wait=True, here at once).
+    from sagemaker.core.helper import session_helper
+
+    job = queue.submit(trainer, inputs(), job_name="resnet-logs")
+    transition({"progression": "immediate"})
+    assert job.wait(timeout=60)["status"] == "SUCCEEDED"
+    name, lines = log_lines(job)
+    # (it waits 5 s before its first DescribeTrainingJob, in case the job is being created)
+    monkeypatch.setattr(session_helper, "_wait_until", lambda describe, poll=5: describe())
+    capsys.readouterr()
+
+    described = session_helper._logs_for_job(session_helper.Session(), name, wait=wait)
+
+    assert described["TrainingJobStatus"] == "Completed"
+    assert printed_lines(capsys.readouterr().out, name) == lines
+
+
+def test_logs_for_job_prints_the_failure_of_a_failed_training_job(
+    endpoint, queue, trainer, transition, monkeypatch, capsys
+):
+    from sagemaker.core.helper import session_helper
+
+    job = queue.submit(trainer, inputs(), job_name="oom-logs")
+    plan(endpoint, job, {"type": "FAILED", "reason": "AlgorithmError: out of memory"})
+    transition({"progression": "immediate"})
+    assert job.wait(timeout=60)["status"] == "FAILED"
+    name, lines = log_lines(job)
+    assert lines[-1].endswith(" Failed: AlgorithmError: out of memory")
+    monkeypatch.setattr(session_helper, "_wait_until", lambda describe, poll=5: describe())
+    capsys.readouterr()
+
+    session_helper._logs_for_job(session_helper.Session(), name, wait=False)
+
+    assert printed_lines(capsys.readouterr().out, name) == lines
+
+
+def test_training_job_wait_with_logs_reads_the_stream(queue, trainer, transition, caplog):
+    # sagemaker-core's TrainingJob.wait(logs=True) finds the streams by the same prefix.
+    from sagemaker.core.resources import TrainingJob
+
+    job = queue.submit(trainer, inputs(), job_name="resnet-wait")
+    transition({"progression": "immediate"})
+    assert job.wait(timeout=60)["status"] == "SUCCEEDED"
+    name, lines = log_lines(job)
+
+    with caplog.at_level(logging.INFO):
+        TrainingJob.get(name).wait(poll=1, timeout=30, logs=True)
+
+    stream = f"{name}/algo-1-"
+    logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith(stream)]
+    assert [message.split("\n", 1)[1] for message in logged] == lines
