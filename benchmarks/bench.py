@@ -33,6 +33,7 @@ import boto3
 from botocore.awsrequest import AWSResponse
 from moto import mock_aws
 from moto.core.models import botocore_stubber
+from moto.moto_api import state_manager
 
 import moto_batch_service as mbs
 
@@ -40,6 +41,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import startup
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
+MODEL = "batch::service_job"
 PAYLOAD = json.dumps(
     {
         "TrainingJobName": "bench",
@@ -47,8 +49,14 @@ PAYLOAD = json.dumps(
     }
 )
 TARGETS = {
-    "list_page_vs_floor": 1.5,
-    "submit_vs_floor": 1.8,
+    "list_page_vs_floor": 1.4,
+    "list_page_vs_moto_list_jobs": 0.8,
+    "submit_vs_floor": 2.0,
+    "submit_vs_moto_submit_job": 0.8,
+    "list_page_vs_floor_immediate": 1.4,
+    "list_page_vs_moto_list_jobs_immediate": 0.8,
+    "submit_vs_floor_immediate": 2.0,
+    "submit_vs_moto_submit_job_immediate": 0.8,
     "page_at_large_n_vs_small_n_status": 1.2,
     "page_at_large_n_vs_small_n_job_name": 1.2,
     "page_at_large_n_vs_small_n_sparse_job_name": 1.2,
@@ -215,6 +223,55 @@ def _rss() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def per_call(batch: Any, containers: str, suffix: str, reps: int, inner: int) -> dict[str, float]:
+    """List page and submit against their floors and moto's own calls, under the transition
+    in force (``suffix`` names it in the figures)."""
+    figures: dict[str, float] = {}
+    page, submit_queue = f"page{suffix}", f"submit{suffix}"
+    make_queue(batch, page)
+    for i in range(100):
+        mbs.add_service_job(page, f"job-{i}", status="RUNNING", service_request_payload=PAYLOAD)
+
+    def list_ours() -> Any:
+        return batch.list_service_jobs(jobQueue=page)
+
+    floor = floor_client("ListServiceJobs", raw_body(batch, "ListServiceJobs", list_ours))
+    figures[f"list_page_vs_floor{suffix}"] = paired_ratio(
+        list_ours, lambda: floor.list_service_jobs(jobQueue=page), reps, inner
+    )
+    figures[f"list_page_vs_moto_list_jobs{suffix}"] = paired_ratio(
+        list_ours,
+        lambda: batch.list_jobs(jobQueue=containers, jobStatus="SUCCEEDED"),
+        reps,
+        inner,
+    )
+
+    make_queue(batch, submit_queue)
+    request = {
+        "jobName": "bench",
+        "jobQueue": submit_queue,
+        "serviceJobType": "SAGEMAKER_TRAINING",
+        "serviceRequestPayload": PAYLOAD,
+    }
+
+    def submit_ours() -> Any:
+        return batch.submit_service_job(**request)
+
+    submit_floor = floor_client(
+        "SubmitServiceJob", raw_body(batch, "SubmitServiceJob", submit_ours)
+    )
+    figures[f"submit_vs_floor{suffix}"] = paired_ratio(
+        submit_ours, lambda: submit_floor.submit_service_job(**request), reps, inner
+    )
+    figures[f"submit_vs_moto_submit_job{suffix}"] = paired_ratio(
+        submit_ours,
+        lambda: batch.submit_job(jobName="c", jobQueue=containers, jobDefinition="bench-def"),
+        reps,
+        inner,
+    )
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small N, few repetitions")
@@ -227,53 +284,22 @@ def main(argv: list[str] | None = None) -> int:
     small_n, large_n = (200, 2_000) if args.quick else (500, 50_000)
     figures: dict[str, float] = {}
 
+    # Each transition in a store of its own, so moto's own calls meet the same store size.
+    for suffix, transition in (("", None), ("_immediate", {"progression": "immediate"})):
+        with mock_aws(config={"batch": {"use_docker": False}}):
+            batch = boto3.client("batch", region_name=REGION)
+            containers = container_queue(batch, 100)
+            if transition is not None:
+                # Every job submitted then runs to its end at the next request (its training
+                # job made in moto's SageMaker).
+                state_manager.set_transition(MODEL, transition)
+            try:
+                figures.update(per_call(batch, containers, suffix, reps, inner))
+            finally:
+                state_manager.unset_transition(MODEL)
+
     with mock_aws(config={"batch": {"use_docker": False}}):
         batch = boto3.client("batch", region_name=REGION)
-        make_queue(batch, "page")
-        for i in range(100):
-            mbs.add_service_job(
-                "page", f"job-{i}", status="RUNNING", service_request_payload=PAYLOAD
-            )
-        containers = container_queue(batch, 100)
-
-        def list_ours() -> Any:
-            return batch.list_service_jobs(jobQueue="page")
-
-        floor = floor_client("ListServiceJobs", raw_body(batch, "ListServiceJobs", list_ours))
-        figures["list_page_vs_floor"] = paired_ratio(
-            list_ours, lambda: floor.list_service_jobs(jobQueue="page"), reps, inner
-        )
-        figures["list_page_vs_moto_list_jobs"] = paired_ratio(
-            list_ours,
-            lambda: batch.list_jobs(jobQueue=containers, jobStatus="SUCCEEDED"),
-            reps,
-            inner,
-        )
-
-        make_queue(batch, "submit")
-        request = {
-            "jobName": "bench",
-            "jobQueue": "submit",
-            "serviceJobType": "SAGEMAKER_TRAINING",
-            "serviceRequestPayload": PAYLOAD,
-        }
-
-        def submit_ours() -> Any:
-            return batch.submit_service_job(**request)
-
-        submit_floor = floor_client(
-            "SubmitServiceJob", raw_body(batch, "SubmitServiceJob", submit_ours)
-        )
-        figures["submit_vs_floor"] = paired_ratio(
-            submit_ours, lambda: submit_floor.submit_service_job(**request), reps, inner
-        )
-        figures["submit_vs_moto_submit_job"] = paired_ratio(
-            submit_ours,
-            lambda: batch.submit_job(jobName="c", jobQueue=containers, jobDefinition="bench-def"),
-            reps,
-            inner,
-        )
-
         make_queue(batch, "small")
         make_queue(batch, "large")
         seed("small", small_n)

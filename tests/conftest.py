@@ -152,6 +152,21 @@ def container_queue(batch: Any) -> str:
     return "container-queue"
 
 
+def client_of(
+    service: str, account: str = ACCOUNT, region: str = REGION, **client_args: Any
+) -> Any:
+    """A boto3 client of ``service`` whose requests name ``account`` in moto's
+    ``x-moto-account-id`` header (moto's default account needs none)."""
+    client = boto3.client(service, region_name=region, **client_args)
+    if account != ACCOUNT:
+
+        def name_account(request: Any, **_: Any) -> None:
+            request.headers["x-moto-account-id"] = account
+
+        client.meta.events.register("before-sign", name_account)
+    return client
+
+
 def make_queue(
     batch: Any, name: str, *, env: str | None = None, capacity: int = 10, **queue_args: Any
 ) -> str:

@@ -22,7 +22,7 @@ from moto import mock_aws
 from moto.batch.models import batch_backends
 
 from moto_batch_service import service_job_backends
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, answer_body, client_error
+from tests.conftest import ACCOUNT, PAYLOAD, REGION, answer_body, client_error, client_of
 from tests.store_snapshot import snapshot
 
 pytest_plugins = ["pytester"]
@@ -39,14 +39,7 @@ def batch_client(
     account: str = ACCOUNT, region: str = REGION, endpoint: str | None = None, **credentials: Any
 ) -> Any:
     """A batch client whose requests name ``account`` in the ``x-moto-account-id`` header."""
-    client = boto3.client("batch", region_name=region, endpoint_url=endpoint, **credentials)
-    if account != ACCOUNT:
-
-        def name_account(request: Any, **_: Any) -> None:
-            request.headers["x-moto-account-id"] = account
-
-        client.meta.events.register("before-sign.batch", name_account)
-    return client
+    return client_of("batch", account, region, endpoint_url=endpoint, **credentials)
 
 
 def arn(kind_and_name: str, account: str = ACCOUNT, region: str = REGION) -> str:

@@ -13,7 +13,6 @@ import logging
 from datetime import datetime, timezone
 from typing import Any
 
-import boto3
 import pytest
 from moto.core.common_models import CloudWatchMetricProvider
 
@@ -21,7 +20,7 @@ import moto_batch_service as mbs
 from moto_batch_service import service_job_backends
 from moto_batch_service._moto import metrics as provider
 from moto_batch_service.scheduling.job_metrics import COUNTS, DURATIONS, UNITS
-from tests.conftest import ACCOUNT, REGION, make_queue, submit
+from tests.conftest import ACCOUNT, REGION, client_of, make_queue, submit
 from tests.test_is_terminated import look as look_queue
 from tests.test_is_terminated import quota_queue
 from tests.test_is_terminated import submit as submit_n
@@ -43,15 +42,7 @@ def moment(ms: int) -> datetime:
 
 
 def cloudwatch(account: str = ACCOUNT, region: str = REGION) -> Any:
-    """A CloudWatch client whose requests name ``account`` (moto's x-moto-account-id)."""
-    client = boto3.client("cloudwatch", region_name=region)
-    if account != ACCOUNT:
-
-        def name_account(request: Any, **_: Any) -> None:
-            request.headers["x-moto-account-id"] = account
-
-        client.meta.events.register("before-sign", name_account)
-    return client
+    return client_of("cloudwatch", account, region)
 
 
 def statistics(metric: str, queue: str = "training", client: Any = None) -> dict[str, Any]:

@@ -13,13 +13,12 @@ import json
 import logging
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
 import moto_batch_service as mbs
 from moto_batch_service.scheduling import training_logs
-from tests.conftest import ACCOUNT, PAYLOAD, REGION, START, make_queue
+from tests.conftest import ACCOUNT, PAYLOAD, REGION, START, client_of, make_queue
 from tests.test_is_terminated import look as look_queue
 from tests.test_is_terminated import quota_queue
 from tests.test_is_terminated import submit as submit_n
@@ -32,26 +31,11 @@ OTHER_REGION = "eu-west-1"
 
 
 def logs(account: str = ACCOUNT, region: str = REGION, **extra: Any) -> Any:
-    """A CloudWatch Logs client of ``account`` (named in moto's ``x-moto-account-id``)."""
-    client = boto3.client("logs", region_name=region, **extra)
-    if account != ACCOUNT:
-
-        def name_account(request: Any, **_: Any) -> None:
-            request.headers["x-moto-account-id"] = account
-
-        client.meta.events.register("before-sign.logs", name_account)
-    return client
+    return client_of("logs", account, region, **extra)
 
 
 def batch_of(account: str = ACCOUNT, region: str = REGION) -> Any:
-    client = boto3.client("batch", region_name=region)
-    if account != ACCOUNT:
-
-        def name_account(request: Any, **_: Any) -> None:
-            request.headers["x-moto-account-id"] = account
-
-        client.meta.events.register("before-sign.batch", name_account)
-    return client
+    return client_of("batch", account, region)
 
 
 def name_of(arn: str) -> str:
