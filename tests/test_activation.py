@@ -266,3 +266,30 @@ with mock_aws():
 """
     )
     assert lines == ["True True True", "True True True"]
+
+
+REIMPORTED = """
+import moto_batch_service
+from moto import mock_aws
+
+def run_once():
+    with mock_aws():
+        batch = client()
+        queue(batch)
+        batch.submit_service_job(jobName="j", jobQueue="q", serviceJobType="SAGEMAKER_TRAINING",
+                                 serviceRequestPayload="{}")
+        print(names(batch))
+    import moto.moto_api._internal.urls as moto_api_urls
+    print(any("service-job-attempts" in path for path in moto_api_urls.url_paths))
+
+run_once()
+# What an in-process pytester run does once its inner session ends: the modules it loaded
+# are dropped, and the next import executes moto's modules anew.
+for name in [n for n in sys.modules if n in ("moto.batch.urls", "moto.moto_api._internal.urls")]:
+    del sys.modules[name]
+run_once()
+"""
+
+
+def test_a_moto_module_executed_again_is_extended_again():
+    assert run(REIMPORTED) == ["['j']", "True", "['j']", "True"]

@@ -56,7 +56,10 @@ _LOADED = {
 }
 
 _lock = threading.RLock()
-_extended: set[str] = set()
+# The module object of each watched name that has been extended: a module moto executes
+# again (dropped from sys.modules and imported anew, as pytester's in-process runs do) is a
+# new object, extended in its turn.
+_extended: dict[str, ModuleType] = {}
 _refusal: str | None = None  # why the package stepped aside, if it did
 log = logging.getLogger("moto_batch_service")
 
@@ -70,12 +73,12 @@ _extender: Extender | None = None  # install.extend, reached through __init__ (s
 
 
 def _extend(name: str, module: ModuleType, *, loading: bool) -> None:
-    """Extend moto's module ``name`` once. ``loading``: moto is building it right now (a
-    server may hold its app lock), so running servers are left alone."""
+    """Extend moto's module ``name`` once per module object. ``loading``: moto is building
+    it right now (a server may hold its app lock), so running servers are left alone."""
     with _lock:
-        if name in _extended:
+        if _extended.get(name) is module:
             return
-        _extended.add(name)  # once, whatever the outcome
+        _extended[name] = module  # once, whatever the outcome
         if _refusal is not None:
             return  # stepped aside: moto stays as it is
         assert _extender is not None, "install() names the extender first"
@@ -115,7 +118,7 @@ class _Finder:
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
-        if fullname not in WATCHED or fullname in _extended:
+        if fullname not in WATCHED:
             return None
         for finder in sys.meta_path:
             if finder is self or not hasattr(finder, "find_spec"):
@@ -164,7 +167,7 @@ def activate() -> None:
 
     Raises ``IncompatibleMotoError`` if the package stepped aside (a moto it cannot extend).
     """
-    if BATCH_URLS not in _extended:
+    if BATCH_URLS not in _extended or _extended[BATCH_URLS] is not sys.modules.get(BATCH_URLS):
         install()
         # Not under ``_lock``: another thread may be importing the module right now, and its
         # import ends by taking ``_lock`` (``_extend``).
