@@ -73,9 +73,9 @@ class QuotaDispatch:
         self.usage = usage
         self.at = at
         self.shares = {share.name: share for share in shares}
-        # RUNNABLE jobs not due yet that keep their place: the room they would take is kept.
-        self.held: list[ServiceJob] = []
-        self._kept: set[ServiceJob] = set()  # the same, to look up
+        # RUNNABLE jobs not due yet that keep their place: the room they would take is kept
+        # (a dict: in the order they were met, and looked up).
+        self.held: dict[ServiceJob, None] = {}
 
     # -- bookkeeping ----------------------------------------------------------------------
     def _running(self) -> list[ServiceJob]:
@@ -135,7 +135,7 @@ class QuotaDispatch:
         """The oldest of the shares' heads (each share's line is kept in its order: highest
         priority, then oldest), past the jobs that keep their room."""
         best: ServiceJob | None = None
-        kept = self._kept
+        kept = self.held
         for name, ranks in self.queue.fronts.items():
             if name in blocked:
                 continue
@@ -182,8 +182,7 @@ class QuotaDispatch:
         if env is None:
             return False
         self.usage.add(env, job)
-        self.held.append(job)
-        self._kept.add(job)
+        self.held[job] = None
         return True
 
     def _explain(self, job: ServiceJob, reason: str) -> None:

@@ -138,10 +138,6 @@ class JobIndex(Generic[J]):
         if waiting:
             self._wait(job)
 
-    def group_order(self, group: str) -> list[Rank]:
-        """The waiting jobs of a group as ``(-priority, key)``, in the group's order."""
-        return self.fronts.get(group, [])
-
     def _hold(self, job: J, sign: int) -> None:
         """Count a job's capacity in (``sign`` 1) or out of (-1) the capacity held.
 
